@@ -1,0 +1,65 @@
+/**
+ * Typed errors raised by the kit. Every error carries a stable `code` and, where it wraps another
+ * failure, the original as `cause`. A thrown error makes AWS Config record a failed rule execution
+ * (and Lambda retry the asynchronous invocation): that is the intended outcome for any input we cannot
+ * evaluate with certainty. We never guess a verdict instead.
+ */
+export abstract class KitError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The Lambda event is not a well-formed AWS Config rule invocation. */
+export class MalformedEventError extends KitError {
+  readonly code = 'MalformedEvent';
+}
+
+/** A rule parameter is unknown, or its value does not match the rule's schema. */
+export class InvalidParameterError extends KitError {
+  readonly code = 'InvalidParameter';
+  constructor(
+    readonly parameter: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Rule parameter "${parameter}": ${message}`, options);
+  }
+}
+
+/** The rule received a configuration item of a type it does not own: the rule's scope is wrong. */
+export class WrongResourceTypeError extends KitError {
+  readonly code = 'WrongResourceType';
+  constructor(
+    readonly expected: readonly string[],
+    readonly received: string,
+  ) {
+    super(`This rule evaluates ${expected.join(', ')} but received ${received}: check the rule's scope`);
+  }
+}
+
+/** Reading the resource (or what the event lacks) from AWS failed. */
+export class ResourceFetchError extends KitError {
+  readonly code = 'ResourceFetch';
+}
+
+/** AWS Config did not record some evaluations, even after resending them. */
+export class EvaluationsNotRecordedError extends KitError {
+  readonly code = 'EvaluationsNotRecorded';
+  constructor(
+    readonly failed: ReadonlyArray<{ resourceType: string; resourceId: string }>,
+    options?: { cause?: unknown },
+  ) {
+    const names = failed.map((f) => `${f.resourceType} ${f.resourceId}`);
+    const shown = names.slice(0, 20).join(', ');
+    const more = names.length > 20 ? ` and ${names.length - 20} more` : '';
+    super(`AWS Config did not record ${failed.length} evaluation(s): ${shown}${more}`, options);
+  }
+}
+
+/** PutEvaluations itself failed (after the SDK's own retries). */
+export class PutEvaluationsError extends KitError {
+  readonly code = 'PutEvaluations';
+}

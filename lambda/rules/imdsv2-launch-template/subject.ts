@@ -1,0 +1,23 @@
+import type { MetadataOptions } from '../common/metadata-options';
+
+export interface LaunchTemplateVersionData {
+  readonly versionNumber: number;
+  /** The version's MetadataOptions; undefined when the version sets none. */
+  readonly metadataOptions?: MetadataOptions;
+  readonly imageId?: string;
+  /** ImdsSupport of the version's AMI (`v2.0`), when it was looked up; only read with acceptInheritedDefaults. */
+  readonly imageImdsSupport?: string;
+}
+
+/** Everything `evaluate` needs to judge one launch template. */
+export interface LaunchTemplateSubject {
+  readonly launchTemplateId: string;
+  readonly launchTemplateName?: string;
+  /** The `$Default` version, as read with DescribeLaunchTemplateVersions. */
+  readonly defaultVersion: LaunchTemplateVersionData;
+  /** The `$Latest` version (may be the same number as the default). */
+  readonly latestVersion: LaunchTemplateVersionData;
+  readonly tags: Readonly<Record<string, string>>;
+  /** The region's account default AccountLevel.HttpTokens, when looked up (acceptInheritedDefaults only). */
+  readonly accountDefaultHttpTokens?: string;
+}
