@@ -9,4 +9,6 @@ export interface InstanceSubject {
   readonly metadataOptions?: MetadataOptions;
   /** Resource tags as a map. */
   readonly tags: Readonly<Record<string, string>>;
+  /** ARN (or name) of the attached IAM instance profile; undefined when none. Informational (scan). */
+  readonly instanceProfile?: string;
 }

@@ -7,4 +7,6 @@ export interface LaunchConfigurationSubject {
   /** undefined when the launch configuration sets no MetadataOptions. */
   readonly metadataOptions?: MetadataOptions;
   readonly imageId?: string;
+  /** IamInstanceProfile the launch configuration sets; informational (scan). */
+  readonly instanceProfile?: string;
 }

@@ -5,6 +5,8 @@ export interface LaunchTemplateVersionData {
   /** The version's MetadataOptions; undefined when the version sets none. */
   readonly metadataOptions?: MetadataOptions;
   readonly imageId?: string;
+  /** IamInstanceProfile ARN or name the version sets; informational (scan). */
+  readonly instanceProfile?: string;
   /** ImdsSupport of the version's AMI (`v2.0`), when it was looked up; only read with acceptInheritedDefaults. */
   readonly imageImdsSupport?: string;
 }
