@@ -29,6 +29,8 @@ await Promise.all(
       // ESM entry points of the SDK v3 packages: about half the size and load time of the CJS ones.
       mainFields: ['module', 'main'],
       legalComments: 'none',
+      // Error class names appear in logs and in Config's failure message: keep them readable.
+      keepNames: true,
       logLevel: 'warning',
     }),
   ),

@@ -1,0 +1,42 @@
+import type { Context } from 'aws-lambda';
+import { defaultClients } from './clients';
+import type { Evaluation } from './evaluation-sink';
+import { defaultLogger } from './logger';
+import type { AccountRule, ResourceRule } from './rule-module';
+import { runAccountRule, runResourceRule, type RunDependencies } from './run-rule';
+
+export type RuleHandler = (event: unknown, context?: Context) => Promise<Evaluation[]>;
+
+export interface RuleHandlers {
+  /** What Lambda invokes, with clients and logger created once per execution environment. */
+  readonly handler: RuleHandler;
+  /** The same handler with injected dependencies (tests, the scanner's dry runs). */
+  readonly makeHandler: (deps: () => RunDependencies) => RuleHandler;
+}
+
+/**
+ * Lambda passes (event, context, callback), so dependencies cannot be a third argument: a handler
+ * is made from a dependency factory instead, called on first use, so module-scope SDK clients are
+ * created once and reused across invocations.
+ */
+function handlers(
+  id: string,
+  run: (event: unknown, context: Context | undefined, deps: RunDependencies) => Promise<Evaluation[]>,
+): RuleHandlers {
+  const makeHandler = (deps: () => RunDependencies): RuleHandler => {
+    let resolved: RunDependencies | undefined;
+    return (event, context) => {
+      resolved ??= deps();
+      return run(event, context, resolved);
+    };
+  };
+  return { makeHandler, handler: makeHandler(() => ({ clients: defaultClients(), logger: defaultLogger(id) })) };
+}
+
+export function resourceRuleHandlers<P, S>(rule: ResourceRule<P, S>): RuleHandlers {
+  return handlers(rule.definition.id, (event, context, deps) => runResourceRule(rule, event, context, deps));
+}
+
+export function accountRuleHandlers<P, S>(rule: AccountRule<P, S>): RuleHandlers {
+  return handlers(rule.definition.id, (event, _context, deps) => runAccountRule(rule, event, deps));
+}

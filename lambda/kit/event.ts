@@ -1,0 +1,209 @@
+import { ITEM_STATUSES, type ConfigurationItem, type ConfigurationItemStatus } from './configuration-item';
+import { MalformedEventError } from './errors';
+
+/** Largest invokingEvent we accept. Config caps items far below this; anything larger is hostile. */
+export const MAX_INVOKING_EVENT_CHARS = 4 * 1024 * 1024;
+
+export interface ItemSummary {
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly resourceName?: string;
+  readonly configurationItemStatus: ConfigurationItemStatus;
+  readonly configurationItemCaptureTime: Date;
+  readonly awsRegion?: string;
+}
+
+export type ConfigMessage =
+  | { readonly kind: 'change'; readonly item: ConfigurationItem; readonly notificationCreationTime?: Date }
+  | { readonly kind: 'oversized'; readonly summary: ItemSummary; readonly notificationCreationTime?: Date }
+  | { readonly kind: 'scheduled'; readonly notificationCreationTime: Date };
+
+/** A validated AWS Config rule invocation. */
+export interface RuleInvocation {
+  readonly message: ConfigMessage;
+  /** The rule parameters, JSON-parsed but not yet validated against the rule's schema. */
+  readonly ruleParameters: unknown;
+  readonly resultToken: string;
+  /** `resultToken` was `TESTMODE`: evaluations are sent with TestMode and not recorded. */
+  readonly testMode: boolean;
+  readonly eventLeftScope: boolean;
+  readonly configRuleName?: string;
+  readonly accountId?: string;
+}
+
+type Json = Record<string, unknown>;
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** JSON.parse that refuses prototype-pollution keys anywhere in the document. */
+function parseJsonObject(text: string, what: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text, (key, v) => {
+      if (FORBIDDEN_KEYS.has(key)) throw new MalformedEventError(`${what} contains the forbidden key "${key}"`);
+      return v;
+    });
+  } catch (cause) {
+    if (cause instanceof MalformedEventError) throw cause;
+    throw new MalformedEventError(`${what} is not valid JSON`, { cause });
+  }
+  if (!isObject(value)) throw new MalformedEventError(`${what} must be a JSON object`);
+  return value;
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function requireString(obj: Json, field: string, where: string): string {
+  const v = obj[field];
+  if (typeof v !== 'string' || v.length === 0) {
+    throw new MalformedEventError(`${where}.${field} must be a non-empty string (got ${describe(v)})`);
+  }
+  return v;
+}
+
+function optionalString(obj: Json, field: string, where: string): string | undefined {
+  const v = obj[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new MalformedEventError(`${where}.${field} must be a string (got ${describe(v)})`);
+  return v;
+}
+
+function requireDate(obj: Json, field: string, where: string): Date {
+  const text = requireString(obj, field, where);
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) throw new MalformedEventError(`${where}.${field} is not a timestamp: "${text.slice(0, 40)}"`);
+  return d;
+}
+
+function optionalDate(obj: Json, field: string, where: string): Date | undefined {
+  return obj[field] === undefined || obj[field] === null ? undefined : requireDate(obj, field, where);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+function requireStatus(obj: Json, where: string): ConfigurationItemStatus {
+  const status = requireString(obj, 'configurationItemStatus', where);
+  if (!(ITEM_STATUSES as readonly string[]).includes(status)) {
+    throw new MalformedEventError(`${where}.configurationItemStatus "${status.slice(0, 40)}" is not a known status`);
+  }
+  return status as ConfigurationItemStatus;
+}
+
+function readTags(raw: unknown, where: string): Record<string, string> {
+  const tags: Record<string, string> = Object.create(null);
+  if (raw === undefined || raw === null) return tags;
+  if (!isObject(raw)) throw new MalformedEventError(`${where}.tags must be an object map`);
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v !== 'string') throw new MalformedEventError(`${where}.tags["${k.slice(0, 40)}"] must be a string`);
+    tags[k] = v;
+  }
+  return tags;
+}
+
+/**
+ * Validates one configuration item. `configuration` may be an object, a JSON string (as
+ * GetResourceConfigHistory returns it) or null (deleted / not recorded items).
+ */
+export function parseConfigurationItem(raw: unknown, where = 'configurationItem'): ConfigurationItem {
+  if (!isObject(raw)) throw new MalformedEventError(`${where} must be an object`);
+  const status = requireStatus(raw, where);
+  let configuration: Json | null;
+  const c = raw.configuration;
+  if (c === undefined || c === null) configuration = null;
+  else if (typeof c === 'string') configuration = parseJsonObject(c, `${where}.configuration`);
+  else if (isObject(c)) configuration = c;
+  else throw new MalformedEventError(`${where}.configuration must be an object (got ${describe(c)})`);
+  if (configuration === null && (status === 'OK' || status === 'ResourceDiscovered')) {
+    throw new MalformedEventError(`${where} has status ${status} but no configuration`);
+  }
+  return {
+    resourceType: requireString(raw, 'resourceType', where),
+    resourceId: requireString(raw, 'resourceId', where),
+    resourceName: optionalString(raw, 'resourceName', where),
+    configurationItemStatus: status,
+    configurationItemCaptureTime: requireDate(raw, 'configurationItemCaptureTime', where),
+    awsRegion: optionalString(raw, 'awsRegion', where),
+    awsAccountId: optionalString(raw, 'awsAccountId', where) ?? optionalString(raw, 'accountId', where),
+    arn: optionalString(raw, 'ARN', where) ?? optionalString(raw, 'arn', where),
+    configuration,
+    tags: readTags(raw.tags, where),
+  };
+}
+
+function parseSummary(raw: unknown): ItemSummary {
+  const where = 'configurationItemSummary';
+  if (!isObject(raw)) throw new MalformedEventError(`invokingEvent.${where} must be an object`);
+  return {
+    resourceType: requireString(raw, 'resourceType', where),
+    resourceId: requireString(raw, 'resourceId', where),
+    resourceName: optionalString(raw, 'resourceName', where),
+    configurationItemStatus: requireStatus(raw, where),
+    configurationItemCaptureTime: requireDate(raw, 'configurationItemCaptureTime', where),
+    awsRegion: optionalString(raw, 'awsRegion', where),
+  };
+}
+
+function parseMessage(inv: Json): ConfigMessage {
+  const type = requireString(inv, 'messageType', 'invokingEvent');
+  switch (type) {
+    case 'ConfigurationItemChangeNotification':
+      return {
+        kind: 'change',
+        item: parseConfigurationItem(inv.configurationItem, 'invokingEvent.configurationItem'),
+        notificationCreationTime: optionalDate(inv, 'notificationCreationTime', 'invokingEvent'),
+      };
+    case 'OversizedConfigurationItemChangeNotification':
+      return {
+        kind: 'oversized',
+        summary: parseSummary(inv.configurationItemSummary),
+        notificationCreationTime: optionalDate(inv, 'notificationCreationTime', 'invokingEvent'),
+      };
+    case 'ScheduledNotification':
+      return { kind: 'scheduled', notificationCreationTime: requireDate(inv, 'notificationCreationTime', 'invokingEvent') };
+    default:
+      throw new MalformedEventError(`invokingEvent.messageType "${type.slice(0, 60)}" is not supported`);
+  }
+}
+
+/** Validates a raw Lambda event from AWS Config. Throws MalformedEventError naming the first problem. */
+export function parseInvocation(event: unknown): RuleInvocation {
+  if (!isObject(event)) throw new MalformedEventError('the event must be an object');
+  const invokingText = event.invokingEvent;
+  if (typeof invokingText !== 'string') {
+    throw new MalformedEventError(`invokingEvent must be a JSON string (got ${describe(invokingText)})`);
+  }
+  if (invokingText.length > MAX_INVOKING_EVENT_CHARS) {
+    throw new MalformedEventError(`invokingEvent is ${invokingText.length} characters, over the ${MAX_INVOKING_EVENT_CHARS} limit`);
+  }
+  const message = parseMessage(parseJsonObject(invokingText, 'invokingEvent'));
+
+  let ruleParameters: unknown = {};
+  const rp = event.ruleParameters;
+  if (typeof rp === 'string') {
+    if (rp.length > 64 * 1024) throw new MalformedEventError('ruleParameters is larger than 64 KiB');
+    ruleParameters = rp.trim() === '' ? {} : parseJsonObject(rp, 'ruleParameters');
+  } else if (rp !== undefined && rp !== null) {
+    throw new MalformedEventError(`ruleParameters must be a JSON string (got ${describe(rp)})`);
+  }
+
+  const resultToken = requireString(event, 'resultToken', 'event');
+  const left = event.eventLeftScope;
+  if (left !== undefined && left !== null && typeof left !== 'boolean') {
+    throw new MalformedEventError(`event.eventLeftScope must be a boolean (got ${describe(left)})`);
+  }
+  return {
+    message,
+    ruleParameters,
+    resultToken,
+    testMode: resultToken === 'TESTMODE',
+    eventLeftScope: left === true,
+    configRuleName: optionalString(event, 'configRuleName', 'event'),
+    accountId: optionalString(event, 'accountId', 'event'),
+  };
+}

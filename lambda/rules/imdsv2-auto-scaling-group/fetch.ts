@@ -1,0 +1,230 @@
+import {
+  DescribeAutoScalingGroupsCommand,
+  DescribeLaunchConfigurationsCommand,
+  paginateDescribeAutoScalingGroups,
+  type AutoScalingGroup,
+  type LaunchConfiguration,
+  type LaunchTemplateSpecification,
+} from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand, type LaunchTemplateVersion } from '@aws-sdk/client-ec2';
+import { chunk, mapLimit } from '../../kit/concurrency';
+import type { ConfigurationItem } from '../../kit/configuration-item';
+import { KitError } from '../../kit/errors';
+import type { RuleContext } from '../../kit/rule-module';
+import { describeImdsSupport, describeTemplateVersions, fetchError, tagListToMap } from '../common/aws-reads';
+import { accountDefaultTokens } from '../common/inherited';
+import { normaliseMetadataOptions, type MetadataOptions } from '../common/metadata-options';
+import type { AutoScalingGroupParameters } from './definition';
+import type { AutoScalingGroupSubject, GroupInstance, LaunchSource } from './subject';
+
+/** DescribeAutoScalingGroups' largest page. */
+const PAGE_SIZE = 100;
+const CONCURRENCY = 8;
+
+/** A launch template reference as a group holds it: by id or name, at `$Default`, `$Latest` or a number. */
+interface TemplateRef {
+  readonly key: string;
+  readonly id?: string;
+  readonly name?: string;
+  readonly version: string;
+}
+
+function templateRef(spec: LaunchTemplateSpecification | undefined): TemplateRef | undefined {
+  if (!spec || (!spec.LaunchTemplateId && !spec.LaunchTemplateName)) return undefined;
+  // A group that names no version launches from the template's default version.
+  const version = spec.Version && spec.Version !== '' ? spec.Version : '$Default';
+  return { key: spec.LaunchTemplateId ?? `name:${spec.LaunchTemplateName}`, id: spec.LaunchTemplateId, name: spec.LaunchTemplateName, version };
+}
+
+/** Every launch template reference a group launches from, overrides included, without duplicates. */
+function templateRefs(group: AutoScalingGroup): TemplateRef[] {
+  const refs: TemplateRef[] = [];
+  const add = (r: TemplateRef | undefined) => {
+    if (r && !refs.some((x) => x.key === r.key && x.version === r.version)) refs.push(r);
+  };
+  add(templateRef(group.LaunchTemplate));
+  const mixed = group.MixedInstancesPolicy?.LaunchTemplate;
+  add(templateRef(mixed?.LaunchTemplateSpecification));
+  for (const o of mixed?.Overrides ?? []) add(templateRef(o.LaunchTemplateSpecification));
+  return refs;
+}
+
+/** Reads and caches template versions for one invocation. */
+class TemplateVersionCache {
+  private readonly versions = new Map<string, Promise<LaunchTemplateVersion | undefined>>();
+  constructor(private readonly ctx: RuleContext<unknown>) {}
+
+  get(ref: TemplateRef): Promise<LaunchTemplateVersion | undefined> {
+    const k = `${ref.key}@${ref.version}`;
+    let p = this.versions.get(k);
+    if (!p) {
+      p = this.read(ref);
+      this.versions.set(k, p);
+    }
+    return p;
+  }
+
+  private async read(ref: TemplateRef): Promise<LaunchTemplateVersion | undefined> {
+    return (await describeTemplateVersions(this.ctx.clients.ec2, { id: ref.id, name: ref.name }, [ref.version]))?.[0];
+  }
+}
+
+const caches = new WeakMap<object, TemplateVersionCache>();
+function versionCache(ctx: RuleContext<unknown>): TemplateVersionCache {
+  let c = caches.get(ctx);
+  if (!c) caches.set(ctx, (c = new TemplateVersionCache(ctx)));
+  return c;
+}
+
+async function describeLaunchConfigurations(ctx: RuleContext<unknown>, names: string[]): Promise<Map<string, LaunchConfiguration>> {
+  const found = new Map<string, LaunchConfiguration>();
+  for (const part of chunk([...new Set(names)], 50)) {
+    try {
+      const out = await ctx.clients.autoscaling.send(new DescribeLaunchConfigurationsCommand({ LaunchConfigurationNames: part, MaxRecords: 50 }));
+      for (const lc of out.LaunchConfigurations ?? []) if (lc.LaunchConfigurationName) found.set(lc.LaunchConfigurationName, lc);
+    } catch (e) {
+      throw fetchError('DescribeLaunchConfigurations', e);
+    }
+  }
+  return found;
+}
+
+async function describeInstanceOptions(ctx: RuleContext<unknown>, ids: string[]): Promise<Map<string, MetadataOptions | undefined>> {
+  const found = new Map<string, MetadataOptions | undefined>();
+  // A filter, not InstanceIds: an instance terminated meanwhile must not fail the whole call.
+  for (const part of chunk([...new Set(ids)], 200)) {
+    let token: string | undefined;
+    do {
+      try {
+        const out = await ctx.clients.ec2.send(
+          new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: part }], NextToken: token }),
+        );
+        for (const i of (out.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+          if (i.InstanceId) found.set(i.InstanceId, normaliseMetadataOptions(i.MetadataOptions));
+        }
+        token = out.NextToken;
+      } catch (e) {
+        throw fetchError('DescribeInstances', e);
+      }
+    } while (token);
+  }
+  return found;
+}
+
+function templateLabel(ref: TemplateRef, v: LaunchTemplateVersion | undefined): string {
+  const id = v?.LaunchTemplateId ?? ref.id ?? ref.name;
+  const name = v?.LaunchTemplateName ?? ref.name;
+  const number = v?.VersionNumber !== undefined ? `v${v.VersionNumber}` : ref.version;
+  const alias = ref.version.startsWith('$') ? ` ${ref.version}` : '';
+  return `LT ${id}${name && name !== id ? ` (${name})` : ''} ${number}${alias}`;
+}
+
+/**
+ * Resolves the launch sources and (with checkInstances) the live metadata options of the instances
+ * of a page of groups, with as few calls as the APIs allow: launch configurations 50 a call,
+ * template versions once per distinct template and version, instances 200 a call.
+ */
+export async function resolveGroups(
+  ctx: RuleContext<AutoScalingGroupParameters>,
+  groups: readonly AutoScalingGroup[],
+): Promise<AutoScalingGroupSubject[]> {
+  const lcNames = groups.map((g) => g.LaunchConfigurationName).filter((n): n is string => !!n);
+  const lcs = lcNames.length > 0 ? await describeLaunchConfigurations(ctx, lcNames) : new Map();
+  const cache = versionCache(ctx);
+  const refsByGroup = groups.map(templateRefs);
+  const allRefs = refsByGroup.flat();
+  await mapLimit(allRefs, CONCURRENCY, (r) => cache.get(r));
+
+  const instanceIds = ctx.params.checkInstances ? groups.flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId ?? '')).filter(Boolean) : [];
+  const live = instanceIds.length > 0 ? await describeInstanceOptions(ctx, instanceIds) : new Map<string, MetadataOptions | undefined>();
+
+  const inherit = ctx.params.acceptInheritedDefaults;
+  const images = new Map<string, string | undefined>();
+  let accountTokens: string | undefined;
+  if (inherit) {
+    const ids: string[] = [];
+    for (const n of lcNames) if (lcs.get(n)?.ImageId) ids.push(lcs.get(n)!.ImageId!);
+    for (const r of allRefs) {
+      const id = (await cache.get(r))?.LaunchTemplateData?.ImageId;
+      if (id) ids.push(id);
+    }
+    for (const [k, v] of await describeImdsSupport(ctx.clients.ec2, ids)) images.set(k, v);
+    accountTokens = await accountDefaultTokens(ctx);
+  }
+
+  return Promise.all(
+    groups.map(async (g, gi) => {
+      const sources: LaunchSource[] = [];
+      if (g.LaunchConfigurationName) {
+        const lc = lcs.get(g.LaunchConfigurationName);
+        sources.push({
+          kind: 'launch-configuration',
+          label: `LC ${g.LaunchConfigurationName}`,
+          found: lc !== undefined,
+          metadataOptions: normaliseMetadataOptions(lc?.MetadataOptions),
+          imageImdsSupport: inherit && lc?.ImageId ? images.get(lc.ImageId) : undefined,
+        });
+      }
+      for (const ref of refsByGroup[gi]) {
+        const v = await cache.get(ref);
+        const imageId = v?.LaunchTemplateData?.ImageId;
+        sources.push({
+          kind: 'launch-template',
+          label: templateLabel(ref, v),
+          found: v !== undefined,
+          metadataOptions: normaliseMetadataOptions(v?.LaunchTemplateData?.MetadataOptions),
+          imageImdsSupport: inherit && imageId ? images.get(imageId) : undefined,
+        });
+      }
+      const instances: GroupInstance[] = (g.Instances ?? []).map((i) => ({
+        instanceId: i.InstanceId ?? '',
+        lifecycleState: i.LifecycleState,
+        metadataOptions: live.get(i.InstanceId ?? ''),
+      }));
+      return {
+        autoScalingGroupName: g.AutoScalingGroupName ?? '',
+        autoScalingGroupArn: g.AutoScalingGroupARN ?? '',
+        sources,
+        instances,
+        tags: tagListToMap(g.Tags),
+        accountDefaultHttpTokens: accountTokens,
+      };
+    }),
+  );
+}
+
+/**
+ * The item names the group; the group is read again so the sources, versions and instances are
+ * the live ones, resolved exactly as in the sweep. Undefined when the group has been deleted.
+ */
+export async function autoScalingGroupFromItem(
+  item: ConfigurationItem,
+  ctx: RuleContext<AutoScalingGroupParameters>,
+): Promise<AutoScalingGroupSubject | undefined> {
+  const c = item.configuration ?? {};
+  const name = typeof c.autoScalingGroupName === 'string' ? c.autoScalingGroupName : item.resourceName;
+  if (!name) throw fetchError('Reading the group', new Error('the item names no autoScalingGroupName'));
+  let groups: AutoScalingGroup[];
+  try {
+    const out = await ctx.clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+    groups = out.AutoScalingGroups ?? [];
+  } catch (e) {
+    throw fetchError(`DescribeAutoScalingGroups ${name}`, e);
+  }
+  if (groups.length === 0) return undefined;
+  const [subject] = await resolveGroups(ctx, groups);
+  // Config knows the group by the item's resourceId (its ARN); keep it exactly.
+  return { ...subject, autoScalingGroupArn: item.resourceId };
+}
+
+/** Every group in the region, 100 a page, with sources and instances resolved per page. */
+export async function* autoScalingGroupPages(ctx: RuleContext<AutoScalingGroupParameters>): AsyncGenerator<AutoScalingGroupSubject[]> {
+  try {
+    for await (const page of paginateDescribeAutoScalingGroups({ client: ctx.clients.autoscaling, pageSize: PAGE_SIZE }, {})) {
+      yield await resolveGroups(ctx, page.AutoScalingGroups ?? []);
+    }
+  } catch (e) {
+    if (e instanceof KitError) throw e;
+    throw fetchError('DescribeAutoScalingGroups', e);
+  }
+}

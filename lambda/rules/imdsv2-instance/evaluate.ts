@@ -1,0 +1,48 @@
+import type { Verdict } from '../../kit/verdict';
+import { describeActiveExemption, describeFailedExemption, readExemption } from '../common/exemption';
+import { describeJudgement, fitAnnotation, judgeMetadataOptions, judgementHeadline } from '../common/metadata-verdict';
+import type { InstanceParameters } from './definition';
+import type { InstanceSubject } from './subject';
+
+// Instances on their way out cannot be fixed and will not launch anything.
+const GONE_STATES = new Set(['terminated', 'shutting-down']);
+
+function fixCommand(instanceId: string, hopLimit: number | undefined): string {
+  const hop = hopLimit === undefined ? '' : ` --http-put-response-hop-limit ${hopLimit}`;
+  return `Fix: aws ec2 modify-instance-metadata-options --instance-id ${instanceId} --http-tokens required --http-endpoint enabled${hop}`;
+}
+
+/** Judges one EC2 instance: it must require IMDSv2 or have the metadata endpoint disabled. */
+export function evaluate(subject: InstanceSubject, params: InstanceParameters, now: Date): Verdict {
+  const id = String(subject.instanceId);
+  const state = typeof subject.stateName === 'string' ? subject.stateName.toLowerCase() : undefined;
+  if (state !== undefined && GONE_STATES.has(state)) {
+    return { complianceType: 'NOT_APPLICABLE', annotation: fitAnnotation(`${id} is ${state}.`) };
+  }
+
+  const exemption = readExemption(subject.tags ?? {}, params.exemptionTagKey, now);
+  if (exemption.kind === 'active') {
+    return {
+      complianceType: 'NOT_APPLICABLE',
+      annotation: fitAnnotation(describeActiveExemption(exemption, params.exemptionTagKey ?? '')),
+    };
+  }
+  const exemptionNote = describeFailedExemption(exemption, params.exemptionTagKey);
+
+  const options = subject.metadataOptions;
+  if (options === undefined || options === null) {
+    const problem = `${id}: no metadata options recorded, so IMDSv2 is not known to be required.`;
+    return { complianceType: 'NON_COMPLIANT', annotation: fitAnnotation([problem, exemptionNote], fixCommand(id, params.maxHopLimit)) };
+  }
+
+  const judgement = judgeMetadataOptions(options, params.maxHopLimit);
+  // A pending change is what the instance is about to have; say so, since the verdict may flip soon.
+  const pending = String(options.state).toLowerCase() === 'pending' ? ' (metadata change pending)' : '';
+  const summary = `${id} ${judgementHeadline(judgement)}: ${describeJudgement(judgement)}${pending}.`;
+  if (judgement.compliant) {
+    // An expired or unreadable exemption changes nothing here, but the stale tag is worth reporting.
+    return { complianceType: 'COMPLIANT', annotation: fitAnnotation([summary, exemptionNote]) };
+  }
+  const hop = judgement.hopLimitProblem ? params.maxHopLimit : undefined;
+  return { complianceType: 'NON_COMPLIANT', annotation: fitAnnotation([summary, exemptionNote], fixCommand(id, hop)) };
+}

@@ -1,0 +1,68 @@
+import { KitError } from '../../kit/errors';
+import { DescribeInstancesCommand, paginateDescribeInstances, type Instance } from '@aws-sdk/client-ec2';
+import type { ConfigurationItem } from '../../kit/configuration-item';
+import type { RuleContext } from '../../kit/rule-module';
+import { errorName, fetchError, tagListToMap } from '../common/aws-reads';
+import { normaliseMetadataOptions } from '../common/metadata-options';
+import type { InstanceParameters } from './definition';
+import type { InstanceSubject } from './subject';
+
+/** DescribeInstances' largest page. */
+const PAGE_SIZE = 1000;
+
+export function subjectFromInstance(instance: Instance): InstanceSubject {
+  return {
+    instanceId: instance.InstanceId ?? '',
+    stateName: instance.State?.Name,
+    metadataOptions: normaliseMetadataOptions(instance.MetadataOptions),
+    tags: tagListToMap(instance.Tags),
+    instanceProfile: instance.IamInstanceProfile?.Arn,
+  };
+}
+
+async function describeOne(ctx: RuleContext<unknown>, instanceId: string): Promise<Instance | undefined> {
+  try {
+    const out = await ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    return out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
+  } catch (e) {
+    if (errorName(e) === 'InvalidInstanceID.NotFound') return undefined;
+    throw fetchError(`DescribeInstances ${instanceId}`, e);
+  }
+}
+
+/**
+ * The configuration item carries the instance's metadata options; only an item without them (an
+ * old item, or one Config recorded before the field existed) is completed with DescribeInstances.
+ */
+export async function instanceFromItem(
+  item: ConfigurationItem,
+  ctx: RuleContext<InstanceParameters>,
+): Promise<InstanceSubject | undefined> {
+  const c = item.configuration ?? {};
+  const metadataOptions = normaliseMetadataOptions(c.metadataOptions);
+  if (metadataOptions === undefined) {
+    const live = await describeOne(ctx, item.resourceId);
+    return live ? { ...subjectFromInstance(live), tags: { ...tagListToMap(live.Tags), ...item.tags } } : undefined;
+  }
+  const state = c.state as { name?: unknown } | undefined;
+  const profile = c.iamInstanceProfile as { arn?: unknown } | undefined;
+  return {
+    instanceId: item.resourceId,
+    stateName: typeof state?.name === 'string' ? state.name : undefined,
+    metadataOptions,
+    tags: Object.keys(item.tags).length > 0 ? item.tags : tagListToMap(c.tags),
+    instanceProfile: typeof profile?.arn === 'string' ? profile.arn : undefined,
+  };
+}
+
+/** Every instance in the region, a page of up to 1,000 at a time. */
+export async function* instancePages(ctx: RuleContext<unknown>): AsyncGenerator<InstanceSubject[]> {
+  try {
+    for await (const page of paginateDescribeInstances({ client: ctx.clients.ec2, pageSize: PAGE_SIZE }, {})) {
+      yield (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).map(subjectFromInstance);
+    }
+  } catch (e) {
+    if (e instanceof KitError) throw e;
+    throw fetchError('DescribeInstances', e);
+  }
+}

@@ -1,0 +1,90 @@
+import type { Verdict } from '../../kit/verdict';
+import { describeActiveExemption, describeFailedExemption, readExemption } from '../common/exemption';
+import { describeJudgement, fitAnnotation, judgeMetadataOptions, type MetadataJudgement } from '../common/metadata-verdict';
+import type { LaunchTemplateParameters } from './definition';
+import type { LaunchTemplateSubject, LaunchTemplateVersionData } from './subject';
+
+interface CheckedVersion {
+  readonly data: LaunchTemplateVersionData;
+  /** `$Default`, `$Latest` or both when they are the same version. */
+  readonly roles: readonly string[];
+  readonly judgement: MetadataJudgement;
+}
+
+function label(v: CheckedVersion): string {
+  return `v${v.data.versionNumber} ${v.roles.join(',')}`.trim();
+}
+
+/** The selected versions, each once: when $Default and $Latest are the same version it is judged once. */
+function selectVersions(subject: LaunchTemplateSubject, params: LaunchTemplateParameters): LaunchTemplateVersionData[] {
+  // An empty list cannot come through parameter validation; read it as the default (both) rather than pass vacuously.
+  const wanted = params.versions?.length ? params.versions : ['default', 'latest'];
+  const picked: LaunchTemplateVersionData[] = [];
+  if (wanted.includes('default')) picked.push(subject.defaultVersion);
+  if (wanted.includes('latest') && !(wanted.includes('default') && sameVersion(subject))) picked.push(subject.latestVersion);
+  return picked;
+}
+
+function sameVersion(subject: LaunchTemplateSubject): boolean {
+  return subject.defaultVersion.versionNumber === subject.latestVersion.versionNumber;
+}
+
+function rolesOf(subject: LaunchTemplateSubject, v: LaunchTemplateVersionData): string[] {
+  const roles: string[] = [];
+  if (v.versionNumber === subject.defaultVersion.versionNumber) roles.push('$Default');
+  if (v.versionNumber === subject.latestVersion.versionNumber) roles.push('$Latest');
+  return roles;
+}
+
+/**
+ * The fix, from the exact command to a compact form that fits beside a long description. A new
+ * version made from the offending one keeps its other settings; it becomes the default only when
+ * the default was at fault (a bad $Latest alone may be work in progress).
+ */
+function fixes(subject: LaunchTemplateSubject, source: CheckedVersion, maxHopLimit: number | undefined): string[] {
+  const hop = source.judgement.hopLimitProblem && maxHopLimit !== undefined ? maxHopLimit : undefined;
+  const n = source.data.versionNumber;
+  const json = `'{"MetadataOptions":{"HttpTokens":"required"${hop === undefined ? '' : `,"HttpPutResponseHopLimit":${hop}`}}}'`;
+  const thenDefault = source.roles.includes('$Default') ? '; set it as default' : '';
+  const exact =
+    `Fix: aws ec2 create-launch-template-version --launch-template-id ${subject.launchTemplateId}` +
+    ` --source-version ${n} --launch-template-data ${json}${thenDefault}`;
+  const hopText = hop === undefined ? '' : ` HttpPutResponseHopLimit=${hop}`;
+  const compact = `Fix: create-launch-template-version --source-version ${n} with MetadataOptions HttpTokens=required${hopText}${thenDefault}`;
+  return [exact, compact];
+}
+
+/** Judges a launch template's $Default and/or $Latest version: each must require IMDSv2. */
+export function evaluate(subject: LaunchTemplateSubject, params: LaunchTemplateParameters, now: Date): Verdict {
+  const exemption = readExemption(subject.tags ?? {}, params.exemptionTagKey, now);
+  if (exemption.kind === 'active') {
+    return {
+      complianceType: 'NOT_APPLICABLE',
+      annotation: fitAnnotation(describeActiveExemption(exemption, params.exemptionTagKey ?? '')),
+    };
+  }
+  const exemptionNote = describeFailedExemption(exemption, params.exemptionTagKey);
+
+  const checked: CheckedVersion[] = selectVersions(subject, params).map((data) => ({
+    data,
+    roles: rolesOf(subject, data),
+    judgement: judgeMetadataOptions(data?.metadataOptions, params.maxHopLimit, {
+      acceptInheritedDefaults: params.acceptInheritedDefaults,
+      imageImdsSupport: data?.imageImdsSupport,
+      accountDefaultHttpTokens: subject.accountDefaultHttpTokens,
+    }),
+  }));
+  const details = checked.map((v) => `${label(v)}: ${describeJudgement(v.judgement)}`).join('; ');
+  const offending = checked.filter((v) => !v.judgement.compliant);
+
+  if (offending.length === 0) {
+    return { complianceType: 'COMPLIANT', annotation: fitAnnotation([`Requires IMDSv2: ${details}.`, exemptionNote]) };
+  }
+  const problems = offending.map((v) => `${label(v)}: ${describeJudgement(v.judgement)}`).join('; ');
+  // Fixing the default version also fixes what the group or user launches by default; prefer it.
+  const source = offending.find((v) => v.roles.includes('$Default')) ?? offending[0];
+  return {
+    complianceType: 'NON_COMPLIANT',
+    annotation: fitAnnotation([`${problems}.`, exemptionNote], fixes(subject, source, params.maxHopLimit)),
+  };
+}
