@@ -12,8 +12,10 @@ export type Exemption =
 const DAY_MS = 86_400_000;
 
 // Date, optional time and zone, then either the end or a separator (`;` `:` `|` `,` ` - ` or whitespace).
-const VALUE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?(?:$|\s*[;:|,]\s*|\s+-\s+|\s+)([\s\S]*)$/i;
+const DATE = /(\d{4})-(\d{2})-(\d{2})/.source;
+const TIME = /(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?/.source;
+const SEPARATOR = /(?:$|\s*[;:|,]\s*|\s+-\s+|\s+)/.source;
+const VALUE = new RegExp(`^${DATE}${TIME}${SEPARATOR}([\\s\\S]*)$`, 'i');
 
 /** Milliseconds since the epoch of a UTC calendar date, or undefined when the date does not exist. */
 function utcDate(year: number, month: number, day: number): number | undefined {
@@ -85,7 +87,7 @@ export function describeActiveExemption(e: { until: string; reason?: string }, t
 /** Why an exemption tag did not exempt the resource; undefined when there is no tag. */
 export function describeFailedExemption(e: Exemption, tagKey: string | undefined): string | undefined {
   const key = clip(tagKey ?? '', 40);
-  if (e.kind === 'expired') return `Exemption tag ${key} expired ${e.until}.`;
-  if (e.kind === 'invalid') return `Exemption tag ${key}="${clip(e.value, VALUE_CHARS)}" is unreadable (use YYYY-MM-DD reason).`;
+  if (e.kind === 'expired') return `Exemption ${key} expired ${e.until}.`;
+  if (e.kind === 'invalid') return `Exemption ${key}="${clip(e.value, VALUE_CHARS)}" unreadable (want YYYY-MM-DD reason).`;
   return undefined;
 }

@@ -106,7 +106,7 @@ export function describeJudgement(j: MetadataJudgement): string {
 /** What is wrong in a few words: the token requirement first, since it is what lets IMDSv1 through. */
 export function judgementHeadline(j: MetadataJudgement): string {
   if (j.compliant) return 'requires IMDSv2';
-  return j.tokensProblem ? 'does not require IMDSv2' : 'hop limit too high';
+  return j.tokensProblem ? 'does not require IMDSv2' : 'allows too many hops';
 }
 
 const MIN_HEAD = 40;

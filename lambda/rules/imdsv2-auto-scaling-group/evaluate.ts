@@ -1,4 +1,4 @@
-import type { Verdict } from '../../kit/verdict';
+import { MAX_ANNOTATION_LENGTH, type Verdict } from '../../kit/verdict';
 import { describeActiveExemption, describeFailedExemption, readExemption } from '../common/exemption';
 import { describeJudgement, fitAnnotation, judgeMetadataOptions } from '../common/metadata-verdict';
 import type { AutoScalingGroupParameters } from './definition';
@@ -43,7 +43,8 @@ function sourceFixes(groupName: string, offending: readonly LaunchSource[]): str
     ];
   }
   return [
-    `Fix: point the group at a launch template version with HttpTokens=required (aws ec2 create-launch-template-version), then ${refresh}`,
+    'Fix: point the group at a launch template version with HttpTokens=required' +
+      ` (aws ec2 create-launch-template-version), then ${refresh}`,
     `Fix: use a launch template version with HttpTokens=required, then ${refresh}`,
     'Fix: use a launch template version with HttpTokens=required, then start an instance refresh.',
   ];
@@ -105,22 +106,29 @@ export function evaluate(subject: AutoScalingGroupSubject, params: AutoScalingGr
     };
   }
 
-  const sourcesText = `Sources require IMDSv2 (${passing.join('; ')})`;
+  // The verdict leads; the per-source detail is what gets shortened when names are long.
+  const detail = `${passing.join('; ')}.`;
   if (!params.checkInstances) {
-    return { complianceType: 'COMPLIANT', annotation: fitAnnotation([`${sourcesText}; instances not checked.`, exemptionNote]) };
+    return {
+      complianceType: 'COMPLIANT',
+      annotation: fitAnnotation([exemptionNote, `Sources require IMDSv2 (instances not checked): ${detail}`]),
+    };
   }
   const stale = (subject.instances ?? []).filter((i) => isLive(i) && acceptsImdsV1(i)).map((i) => String(i.instanceId));
   if (stale.length === 0) {
-    return { complianceType: 'COMPLIANT', annotation: fitAnnotation([`${sourcesText}; no live instance accepts IMDSv1.`, exemptionNote]) };
+    return {
+      complianceType: 'COMPLIANT',
+      annotation: fitAnnotation([exemptionNote, `Sources require IMDSv2 and no live instance accepts IMDSv1: ${detail}`]),
+    };
   }
   const fix = refreshFix(group);
   const lead = `Sources require IMDSv2 but ${stale.length} in-service instance(s) still accept IMDSv1 (`;
-  const closing = '):';
   // Leave room for the fix and the exemption note; the id list gives way first.
-  const room = 256 - fix.length - 1 - lead.length - closing.length - (exemptionNote ? exemptionNote.length + 1 : 0);
+  const note = exemptionNote ? ` ${exemptionNote}` : '';
+  const room = MAX_ANNOTATION_LENGTH - fix.length - 1 - lead.length - 2 - note.length;
   const ids = listIds(stale, Math.max(room, 12));
   return {
     complianceType: 'NON_COMPLIANT',
-    annotation: fitAnnotation([`${lead}${ids}${closing}`, exemptionNote], fix),
+    annotation: fitAnnotation([`${lead}${ids}).`, exemptionNote], fix),
   };
 }

@@ -7,9 +7,18 @@ import type { InstanceSubject } from './subject';
 // Instances on their way out cannot be fixed and will not launch anything.
 const GONE_STATES = new Set(['terminated', 'shutting-down']);
 
-function fixCommand(instanceId: string, hopLimit: number | undefined): string {
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The fix, most explicit first. `--http-endpoint enabled` restates the current state (a disabled
+ * endpoint is compliant) and guards against tools that reset unsent fields; it goes when room is short.
+ */
+function fixCommands(instanceId: string, hopLimit: number | undefined): string[] {
   const hop = hopLimit === undefined ? '' : ` --http-put-response-hop-limit ${hopLimit}`;
-  return `Fix: aws ec2 modify-instance-metadata-options --instance-id ${instanceId} --http-tokens required --http-endpoint enabled${hop}`;
+  const base = `Fix: aws ec2 modify-instance-metadata-options --instance-id ${instanceId} --http-tokens required`;
+  return [`${base} --http-endpoint enabled${hop}`, `${base}${hop}`];
 }
 
 /** Judges one EC2 instance: it must require IMDSv2 or have the metadata endpoint disabled. */
@@ -31,18 +40,22 @@ export function evaluate(subject: InstanceSubject, params: InstanceParameters, n
 
   const options = subject.metadataOptions;
   if (options === undefined || options === null) {
-    const problem = `${id}: no metadata options recorded, so IMDSv2 is not known to be required.`;
-    return { complianceType: 'NON_COMPLIANT', annotation: fitAnnotation([problem, exemptionNote], fixCommand(id, params.maxHopLimit)) };
+    const problem = 'No metadata options recorded, so IMDSv2 is not known to be required.';
+    return {
+      complianceType: 'NON_COMPLIANT',
+      annotation: fitAnnotation([problem, exemptionNote], fixCommands(id, params.maxHopLimit)),
+    };
   }
 
   const judgement = judgeMetadataOptions(options, params.maxHopLimit);
   // A pending change is what the instance is about to have; say so, since the verdict may flip soon.
   const pending = String(options.state).toLowerCase() === 'pending' ? ' (metadata change pending)' : '';
-  const summary = `${id} ${judgementHeadline(judgement)}: ${describeJudgement(judgement)}${pending}.`;
+  // The instance id is the evaluation's resource id and appears in the fix; the text spends its room on the why.
+  const summary = `${capitalise(judgementHeadline(judgement))}: ${describeJudgement(judgement)}${pending}.`;
   if (judgement.compliant) {
     // An expired or unreadable exemption changes nothing here, but the stale tag is worth reporting.
     return { complianceType: 'COMPLIANT', annotation: fitAnnotation([summary, exemptionNote]) };
   }
   const hop = judgement.hopLimitProblem ? params.maxHopLimit : undefined;
-  return { complianceType: 'NON_COMPLIANT', annotation: fitAnnotation([summary, exemptionNote], fixCommand(id, hop)) };
+  return { complianceType: 'NON_COMPLIANT', annotation: fitAnnotation([summary, exemptionNote], fixCommands(id, hop)) };
 }

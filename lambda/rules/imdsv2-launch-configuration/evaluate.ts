@@ -27,7 +27,8 @@ export function evaluate(subject: LaunchConfigurationSubject, params: LaunchConf
   return {
     complianceType: 'NON_COMPLIANT',
     annotation: fitAnnotation(summary, [
-      `Fix: LCs are immutable and deprecated: migrate the group to a launch template with MetadataOptions HttpTokens=required${hop} (SSM Automation document imdsv2-launch-configuration does it).`,
+      'Fix: LCs are immutable and deprecated: migrate the group to a launch template with MetadataOptions' +
+        ` HttpTokens=required${hop} (SSM Automation document imdsv2-launch-configuration does it).`,
       `Fix: migrate to a launch template with HttpTokens=required${hop} (SSM document imdsv2-launch-configuration).`,
     ]),
   };

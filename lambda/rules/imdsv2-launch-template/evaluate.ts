@@ -1,6 +1,11 @@
 import type { Verdict } from '../../kit/verdict';
 import { describeActiveExemption, describeFailedExemption, readExemption } from '../common/exemption';
-import { describeJudgement, fitAnnotation, judgeMetadataOptions, type MetadataJudgement } from '../common/metadata-verdict';
+import {
+  describeJudgement,
+  fitAnnotation,
+  judgeMetadataOptions,
+  type MetadataJudgement,
+} from '../common/metadata-verdict';
 import type { LaunchTemplateParameters } from './definition';
 import type { LaunchTemplateSubject, LaunchTemplateVersionData } from './subject';
 
@@ -12,28 +17,54 @@ interface CheckedVersion {
 }
 
 function label(v: CheckedVersion): string {
-  return `v${v.data.versionNumber} ${v.roles.join(',')}`.trim();
+  const n = Number.isFinite(v.data.versionNumber) ? v.data.versionNumber : '?';
+  return `v${n} ${v.roles.join(',')}`.trim();
 }
 
 /** The selected versions, each once: when $Default and $Latest are the same version it is judged once. */
-function selectVersions(subject: LaunchTemplateSubject, params: LaunchTemplateParameters): LaunchTemplateVersionData[] {
+function selectVersions(
+  subject: LaunchTemplateSubject,
+  params: LaunchTemplateParameters,
+): Array<LaunchTemplateVersionData | undefined> {
   // An empty list cannot come through parameter validation; read it as the default (both) rather than pass vacuously.
-  const wanted = params.versions?.length ? params.versions : ['default', 'latest'];
-  const picked: LaunchTemplateVersionData[] = [];
+  const wanted: readonly string[] = params.versions?.length ? params.versions : ['default', 'latest'];
+  const picked: Array<LaunchTemplateVersionData | undefined> = [];
   if (wanted.includes('default')) picked.push(subject.defaultVersion);
   if (wanted.includes('latest') && !(wanted.includes('default') && sameVersion(subject))) picked.push(subject.latestVersion);
   return picked;
 }
 
 function sameVersion(subject: LaunchTemplateSubject): boolean {
-  return subject.defaultVersion.versionNumber === subject.latestVersion.versionNumber;
+  return subject.defaultVersion?.versionNumber === subject.latestVersion?.versionNumber;
 }
 
 function rolesOf(subject: LaunchTemplateSubject, v: LaunchTemplateVersionData): string[] {
   const roles: string[] = [];
-  if (v.versionNumber === subject.defaultVersion.versionNumber) roles.push('$Default');
-  if (v.versionNumber === subject.latestVersion.versionNumber) roles.push('$Latest');
+  if (v === subject.defaultVersion || v.versionNumber === subject.defaultVersion?.versionNumber) roles.push('$Default');
+  if (v === subject.latestVersion || v.versionNumber === subject.latestVersion?.versionNumber) roles.push('$Latest');
   return roles;
+}
+
+/** A selected version the fetch could not supply: it cannot be shown to require IMDSv2. */
+const MISSING: MetadataJudgement = {
+  compliant: false,
+  reasons: ['version data missing'],
+  problems: ['version data missing'],
+  tokensProblem: true,
+  hopLimitProblem: false,
+};
+
+function judgeVersion(
+  data: LaunchTemplateVersionData | undefined,
+  subject: LaunchTemplateSubject,
+  params: LaunchTemplateParameters,
+): MetadataJudgement {
+  if (data === undefined || data === null) return MISSING;
+  return judgeMetadataOptions(data.metadataOptions, params.maxHopLimit, {
+    acceptInheritedDefaults: params.acceptInheritedDefaults,
+    imageImdsSupport: data.imageImdsSupport,
+    accountDefaultHttpTokens: subject.accountDefaultHttpTokens,
+  });
 }
 
 /**
@@ -44,13 +75,16 @@ function rolesOf(subject: LaunchTemplateSubject, v: LaunchTemplateVersionData): 
 function fixes(subject: LaunchTemplateSubject, source: CheckedVersion, maxHopLimit: number | undefined): string[] {
   const hop = source.judgement.hopLimitProblem && maxHopLimit !== undefined ? maxHopLimit : undefined;
   const n = source.data.versionNumber;
-  const json = `'{"MetadataOptions":{"HttpTokens":"required"${hop === undefined ? '' : `,"HttpPutResponseHopLimit":${hop}`}}}'`;
+  const hopJson = hop === undefined ? '' : `,"HttpPutResponseHopLimit":${hop}`;
+  const json = `'{"MetadataOptions":{"HttpTokens":"required"${hopJson}}}'`;
   const thenDefault = source.roles.includes('$Default') ? '; set it as default' : '';
   const exact =
     `Fix: aws ec2 create-launch-template-version --launch-template-id ${subject.launchTemplateId}` +
     ` --source-version ${n} --launch-template-data ${json}${thenDefault}`;
-  const hopText = hop === undefined ? '' : ` HttpPutResponseHopLimit=${hop}`;
-  const compact = `Fix: create-launch-template-version --source-version ${n} with MetadataOptions HttpTokens=required${hopText}${thenDefault}`;
+  const hopText = hop === undefined ? '' : `, HttpPutResponseHopLimit=${hop}`;
+  const compact =
+    `Fix: create-launch-template-version --source-version ${n}` +
+    ` with MetadataOptions HttpTokens=required${hopText}${thenDefault}`;
   return [exact, compact];
 }
 
@@ -66,13 +100,9 @@ export function evaluate(subject: LaunchTemplateSubject, params: LaunchTemplateP
   const exemptionNote = describeFailedExemption(exemption, params.exemptionTagKey);
 
   const checked: CheckedVersion[] = selectVersions(subject, params).map((data) => ({
-    data,
-    roles: rolesOf(subject, data),
-    judgement: judgeMetadataOptions(data?.metadataOptions, params.maxHopLimit, {
-      acceptInheritedDefaults: params.acceptInheritedDefaults,
-      imageImdsSupport: data?.imageImdsSupport,
-      accountDefaultHttpTokens: subject.accountDefaultHttpTokens,
-    }),
+    data: data ?? { versionNumber: Number.NaN },
+    roles: data ? rolesOf(subject, data) : [],
+    judgement: judgeVersion(data, subject, params),
   }));
   const details = checked.map((v) => `${label(v)}: ${describeJudgement(v.judgement)}`).join('; ');
   const offending = checked.filter((v) => !v.judgement.compliant);
