@@ -1,0 +1,19 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { configFromContext } from './context';
+import { Imdsv2GuardStack } from './imdsv2-guard-stack';
+
+/**
+ * Adds the imdsv2-guard stack, configured from CDK context, to an app and registers cdk-nag's
+ * AWS Solutions checks so any unacknowledged finding fails synth. bin/app.ts and the tests both
+ * call this, so the tests check exactly what `cdk synth` builds.
+ */
+export function configureApp(app: App): Imdsv2GuardStack {
+  const { stackName, props } = configFromContext(app.node);
+  const stack = new Imdsv2GuardStack(app, stackName, {
+    ...props,
+    description: 'imdsv2-guard: AWS Config custom rules that enforce EC2 IMDSv2',
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}

@@ -1,0 +1,79 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { RULE_IDS, RULES, type RuleId } from '../lambda/rules/catalog';
+import type { AccountDefaultsParameters } from '../lambda/rules/imdsv2-account-defaults/definition';
+import type { AutoScalingGroupParameters } from '../lambda/rules/imdsv2-auto-scaling-group/definition';
+import type { InstanceParameters } from '../lambda/rules/imdsv2-instance/definition';
+import type { LaunchConfigurationParameters } from '../lambda/rules/imdsv2-launch-configuration/definition';
+import type { LaunchTemplateParameters } from '../lambda/rules/imdsv2-launch-template/definition';
+import { Imdsv2Rule, type Imdsv2RuleOptions } from './imdsv2-rule';
+
+/** Parameters per rule id, typed by each rule's own parameters interface. */
+export interface Imdsv2RuleParameters {
+  readonly 'imdsv2-instance'?: Partial<InstanceParameters>;
+  readonly 'imdsv2-launch-template'?: Partial<LaunchTemplateParameters>;
+  readonly 'imdsv2-launch-configuration'?: Partial<LaunchConfigurationParameters>;
+  readonly 'imdsv2-auto-scaling-group'?: Partial<AutoScalingGroupParameters>;
+  readonly 'imdsv2-account-defaults'?: Partial<AccountDefaultsParameters>;
+}
+
+export interface Imdsv2GuardStackProps extends StackProps, Imdsv2RuleOptions {
+  /**
+   * Which rules to deploy.
+   * @default - all five (RULE_IDS)
+   */
+  readonly rules?: readonly RuleId[];
+  /**
+   * Rule parameters by rule id; only for deployed rules.
+   * @default - none: every rule uses its documented defaults
+   */
+  readonly parameters?: Imdsv2RuleParameters;
+}
+
+/**
+ * The imdsv2-guard detection stack: one AWS Config custom rule per selected check. It is
+ * environment-agnostic (no account or region is looked up), so the same template can later be
+ * packaged for StackSets; pass a `synthesizer` through the standard StackProps for that.
+ */
+export class Imdsv2GuardStack extends Stack {
+  /** The deployed rules by id. */
+  public readonly rules: Readonly<Partial<Record<RuleId, Imdsv2Rule>>>;
+
+  constructor(scope: Construct, id: string, props: Imdsv2GuardStackProps = {}) {
+    super(scope, id, props);
+    const selected = props.rules ?? RULE_IDS;
+    const unknown = selected.filter((r) => !(RULE_IDS as readonly string[]).includes(r));
+    if (unknown.length > 0) throw new Error(`Unknown rule id(s) ${unknown.join(', ')}; known: ${RULE_IDS.join(', ')}`);
+    if (selected.length === 0) throw new Error('Select at least one rule to deploy');
+    // Parameters for a rule that is not deployed are almost certainly a typo or a mistake.
+    const orphans = Object.keys(props.parameters ?? {}).filter((r) => !selected.includes(r as RuleId));
+    if (orphans.length > 0) throw new Error(`Parameters given for rule(s) not deployed: ${orphans.join(', ')}`);
+
+    const rules: Partial<Record<RuleId, Imdsv2Rule>> = {};
+    for (const definition of RULES) {
+      const ruleId = definition.id as RuleId;
+      if (!selected.includes(ruleId)) continue;
+      rules[ruleId] = new Imdsv2Rule(this, ruleId, {
+        ...ruleOptions(props),
+        definition,
+        parameters: props.parameters?.[ruleId],
+      });
+    }
+    this.rules = rules;
+  }
+}
+
+/** Only the rule settings out of the stack props (StackProps such as `env` are not a rule's). */
+function ruleOptions(p: Imdsv2RuleOptions): Imdsv2RuleOptions {
+  return {
+    maximumExecutionFrequency: p.maximumExecutionFrequency,
+    ruleNamePrefix: p.ruleNamePrefix,
+    runtime: p.runtime,
+    architecture: p.architecture,
+    memorySize: p.memorySize,
+    timeout: p.timeout,
+    logRetention: p.logRetention,
+    logLevel: p.logLevel,
+    projectRoot: p.projectRoot,
+  };
+}

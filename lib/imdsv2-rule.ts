@@ -1,0 +1,231 @@
+import * as path from 'node:path';
+import { Aws, CfnResource, Duration, Validations } from 'aws-cdk-lib';
+import { CfnConfigRule, MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Architecture, CfnPermission, Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { InvalidParameterError } from '../lambda/kit/errors';
+import { parseParameters } from '../lambda/kit/parameters';
+import { ruleDescription, type RuleDefinition } from '../lambda/kit/rule-definition';
+import type { RuleId } from '../lambda/rules/catalog';
+import { ESBUILD_OPTIONS, nodejsBundling, PROJECT_ROOT, ruleEntry } from './bundling';
+import { OWN_RULE_ACTIONS, RULE_ACTIONS } from './rule-permissions';
+
+/** Powertools log levels, passed to the function as `LOG_LEVEL`. */
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
+
+/** Settings every rule's function and Config rule share; the stack passes them to each rule. */
+export interface Imdsv2RuleOptions {
+  /**
+   * How often the periodic sweep runs (every rule has one, change-triggered or not).
+   * @default MaximumExecutionFrequency.TWENTY_FOUR_HOURS
+   */
+  readonly maximumExecutionFrequency?: MaximumExecutionFrequency;
+  /**
+   * Prepended to the rule id to form the Config rule name, e.g. `org-` gives `org-imdsv2-instance`.
+   * Letters, digits, `-` and `_`; the whole name must fit in 64 characters.
+   * @default '' (the rule is named by its id)
+   */
+  readonly ruleNamePrefix?: string;
+  /**
+   * Lambda runtime. Node.js 22 or later: the bundle is built for `node22`.
+   * @default Runtime.NODEJS_22_X
+   */
+  readonly runtime?: Runtime;
+  /** @default Architecture.ARM_64 */
+  readonly architecture?: Architecture;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /**
+   * Lambda timeout; the periodic sweep lists every resource of the type, so allow it minutes.
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Retention of the function's own log group.
+   * @default RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: RetentionDays;
+  /** @default 'INFO' */
+  readonly logLevel?: LogLevel;
+  /**
+   * Directory holding `package-lock.json` and `lambda/rules/<id>/handler.ts`.
+   * @default the imdsv2-guard repository root
+   */
+  readonly projectRoot?: string;
+}
+
+export interface Imdsv2RuleProps<P> extends Imdsv2RuleOptions {
+  /** The rule to deploy: id, resource type, triggers and parameter schema (lambda/rules/<id>/definition.ts). */
+  readonly definition: RuleDefinition<P>;
+  /**
+   * Rule parameters, validated at synth time with the rule's own schema (a bad value fails synth
+   * with the message the Lambda would log) and passed to AWS Config as `InputParameters`.
+   * @default - none: the rule's documented defaults apply
+   */
+  readonly parameters?: Partial<P>;
+}
+
+const RULE_NAME_MAX = 64; // GetComplianceDetailsByConfigRule accepts names of at most 64 characters
+const DESCRIPTION_MAX = 256;
+
+/**
+ * One AWS Config custom Lambda rule of imdsv2-guard: the rule, its function (bundled locally with
+ * esbuild exactly as `npm run build` does), a role holding only the actions the rule's code calls,
+ * and the function's own log group.
+ */
+export class Imdsv2Rule<P = unknown> extends Construct {
+  /** The Config rule name: `<ruleNamePrefix><id>`. */
+  public readonly ruleName: string;
+  public readonly configRule: CfnConfigRule;
+  public readonly function: NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: Imdsv2RuleProps<P>) {
+    super(scope, id);
+    const def = props.definition;
+    const actions = RULE_ACTIONS[def.id as RuleId];
+    if (!actions) throw new Error(`${def.id}: no IAM actions listed in lib/rule-permissions.ts`);
+    this.ruleName = ruleName(def.id, props.ruleNamePrefix ?? '');
+    const description = ruleDescription(def);
+    if (description.length > DESCRIPTION_MAX) {
+      throw new Error(`${def.id}: the rule description has ${description.length} characters, AWS Config allows ${DESCRIPTION_MAX}`);
+    }
+    const inputParameters = serialiseParameters(def, props.parameters);
+    const runtime = props.runtime ?? Runtime.NODEJS_22_X;
+    checkRuntime(runtime);
+    const projectRoot = props.projectRoot ?? PROJECT_ROOT;
+
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS });
+
+    // Our own role rather than the default one: no AWSLambdaBasicExecutionRole, logs only to our group.
+    const anyResourceActions = actions.filter((a) => !OWN_RULE_ACTIONS.includes(a));
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `imdsv2-guard ${this.ruleName}: reads what the rule evaluates and reports to AWS Config`,
+      inlinePolicies: {
+        Evaluate: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ sid: 'ReadAndReport', actions: anyResourceActions, resources: ['*'] }),
+            new iam.PolicyStatement({
+              sid: 'WriteOwnLogs',
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [this.logGroup.logGroupArn],
+            }),
+          ],
+        }),
+      },
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${anyResourceActions.join(', ')} support no resource-level permissions (Service Authorization Reference), so IAM requires Resource "*". The list is exactly what the rule's code calls (lib/rule-permissions.ts); its only write is PutEvaluations of this rule's own results.`,
+    });
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: ruleEntry(projectRoot, def.id),
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      handler: 'handler',
+      runtime,
+      architecture: props.architecture ?? Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.minutes(5),
+      role: this.role,
+      logGroup: this.logGroup,
+      description: `imdsv2-guard: evaluates the AWS Config rule ${this.ruleName}`,
+      environment: { POWERTOOLS_SERVICE_NAME: def.id, LOG_LEVEL: props.logLevel ?? 'INFO' },
+      bundling: nodejsBundling(),
+    });
+    // CDK makes the function DependsOn its role so attached policies exist first; our policy is
+    // inline in the role, which the function already references, so it is redundant (cfn-lint W3005).
+    (this.function.node.defaultChild as CfnResource).addDeletionOverride('DependsOn');
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: `${runtime.name} matches the bundle's esbuild target ${ESBUILD_OPTIONS.target} (shared with npm run build) and is in Lambda standard support; a newer runtime is one setting away (runtime prop or imdsv2-guard:runtime context).`,
+    });
+
+    // Only AWS Config acting for this account may invoke the function (no confused deputy).
+    const permission = new CfnPermission(this, 'ConfigInvoke', {
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionArn,
+      principal: 'config.amazonaws.com',
+      sourceAccount: Aws.ACCOUNT_ID,
+    });
+
+    const frequency = props.maximumExecutionFrequency ?? MaximumExecutionFrequency.TWENTY_FOUR_HOURS;
+    const sourceDetails: CfnConfigRule.SourceDetailProperty[] = [];
+    if (def.changeTriggered) {
+      sourceDetails.push(
+        { eventSource: 'aws.config', messageType: 'ConfigurationItemChangeNotification' },
+        { eventSource: 'aws.config', messageType: 'OversizedConfigurationItemChangeNotification' },
+      );
+    }
+    // Every rule sweeps periodically: change-triggered rules to catch missed events and clean up
+    // results of resources that are gone, the account rule because nothing else triggers it.
+    sourceDetails.push({ eventSource: 'aws.config', messageType: 'ScheduledNotification', maximumExecutionFrequency: frequency });
+
+    this.configRule = new CfnConfigRule(this, 'Rule', {
+      configRuleName: this.ruleName,
+      description,
+      source: { owner: 'CUSTOM_LAMBDA', sourceIdentifier: this.function.functionArn, sourceDetails },
+      scope: def.changeTriggered ? { complianceResourceTypes: [def.resourceType] } : undefined,
+      inputParameters,
+    });
+    // Config checks it may invoke the function when the rule is created.
+    this.configRule.node.addDependency(permission);
+
+    // Reading results takes the rule's ARN, which holds a generated id: grant it in a policy of its
+    // own, created after the rule (the rule needs the function, the function the role). A sweep that
+    // runs before the policy lands fails and is retried by Lambda's asynchronous retries.
+    const ownRuleActions = actions.filter((a) => OWN_RULE_ACTIONS.includes(a));
+    if (ownRuleActions.length > 0) {
+      new iam.Policy(this, 'ReadOwnResults', {
+        roles: [this.role],
+        statements: [new iam.PolicyStatement({ actions: ownRuleActions, resources: [this.configRule.attrArn] })],
+      });
+    }
+  }
+}
+
+function ruleName(id: string, prefix: string): string {
+  if (!/^[A-Za-z0-9_-]*$/.test(prefix)) {
+    throw new Error(`ruleNamePrefix "${prefix}": use letters, digits, "-" and "_" only`);
+  }
+  const name = `${prefix}${id}`;
+  if (name.length > RULE_NAME_MAX) {
+    throw new Error(`Config rule name "${name}" has ${name.length} characters; at most ${RULE_NAME_MAX} are allowed`);
+  }
+  return name;
+}
+
+function checkRuntime(runtime: Runtime): void {
+  const major = /^nodejs(\d+)/.exec(runtime.name)?.[1];
+  if (runtime.family !== RuntimeFamily.NODEJS || !major || Number(major) < 22) {
+    throw new Error(`runtime ${runtime.name}: the rules need Node.js 22 or later (the bundle targets ${ESBUILD_OPTIONS.target})`);
+  }
+}
+
+/**
+ * Validates parameters with the rule's own schema and serialises the ones given as AWS Config
+ * `InputParameters` (every value a string, lists comma-joined, normalised as the Lambda reads them).
+ */
+function serialiseParameters<P>(def: RuleDefinition<P>, given: Partial<P> | undefined): Record<string, string> | undefined {
+  if (!given) return undefined;
+  let parsed: P;
+  try {
+    parsed = parseParameters(def.parameters, given);
+  } catch (e) {
+    if (e instanceof InvalidParameterError) throw new Error(`${def.id}: ${e.message}`, { cause: e });
+    throw e;
+  }
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(given)) {
+    const normalised = (parsed as Record<string, unknown>)[name];
+    if (value === undefined || normalised === undefined) continue; // not set: the Lambda's default applies
+    out[name] = Array.isArray(normalised) ? normalised.join(',') : String(normalised);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ESBUILD_OPTIONS, nodejsBundling } from '../../lib/bundling';
+import { Imdsv2GuardStack } from '../../lib/imdsv2-guard-stack';
+import { REPO_ROOT, testApp } from './support';
+
+describe('nodejsBundling: the shared esbuild options in NodejsFunction terms', () => {
+  test('maps every shared option and bundles the SDK', () => {
+    expect(nodejsBundling()).toEqual({
+      minify: true,
+      keepNames: true,
+      sourceMap: false,
+      target: 'node22',
+      format: OutputFormat.CJS,
+      mainFields: ['module', 'main'],
+      esbuildArgs: { '--legal-comments': 'none' },
+      externalModules: [],
+    });
+  });
+
+  test('an option it does not map fails synth instead of silently building differently', () => {
+    expect(() => nodejsBundling({ ...ESBUILD_OPTIONS, treeShaking: false })).toThrow(
+      'lib/esbuild-options.json: treeShaking not mapped onto NodejsFunction in lib/bundling.ts',
+    );
+    expect(() => nodejsBundling({ ...ESBUILD_OPTIONS, platform: 'neutral' })).toThrow('platform=node');
+  });
+});
+
+/**
+ * Runs scripts/build-lambdas.mjs exactly as `npm run build` does, but in a scratch copy of the
+ * project (symlinks to the real sources) so the test never rewrites the repository's dist/.
+ */
+function buildWithScript(): { dir: string; bundle: (id: string) => Buffer } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-build-'));
+  mkdirSync(path.join(dir, 'scripts'));
+  copyFileSync(path.join(REPO_ROOT, 'scripts', 'build-lambdas.mjs'), path.join(dir, 'scripts', 'build-lambdas.mjs'));
+  for (const entry of ['lambda', 'lib', 'node_modules', 'package.json', 'tsconfig.json']) {
+    symlinkSync(path.join(REPO_ROOT, entry), path.join(dir, entry));
+  }
+  const run = spawnSync(process.execPath, [path.join(dir, 'scripts', 'build-lambdas.mjs')], { cwd: dir, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`scripts/build-lambdas.mjs failed:\n${run.stderr}`);
+  return { dir, bundle: (id) => readFileSync(path.join(dir, 'dist', 'lambda', id, 'index.js')) };
+}
+
+// The one test that really bundles: every other test skips esbuild through aws:cdk:bundling-stacks.
+describe('the deployed bundle', () => {
+  const app = testApp({ 'aws:cdk:bundling-stacks': ['**'] });
+  const stack = new Imdsv2GuardStack(app, 'Bundled', { rules: ['imdsv2-instance'] });
+  const assembly = app.synth();
+  const s3Key: string = Template.fromStack(stack).toJSON().Resources[
+    stack.getLogicalId(stack.rules['imdsv2-instance']!.function.node.defaultChild as never)
+  ].Properties.Code.S3Key;
+  const assetFile = path.join(assembly.directory, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.js');
+  const deployed = readFileSync(assetFile);
+  const built = buildWithScript();
+  afterAll(() => rmSync(built.dir, { recursive: true, force: true }));
+
+  test('is byte for byte the bundle `npm run build` writes', () => {
+    expect(deployed.equals(built.bundle('imdsv2-instance'))).toBe(true);
+  });
+
+  test('is one minified file with the SDK inside, exporting the handler', () => {
+    // Booleans and short lists only: a failing match would otherwise print the whole bundle.
+    const code = deployed.toString('utf8');
+    // Minified: lines run to thousands of characters (unminified code averages well under 100).
+    expect(code.length / code.split('\n').length).toBeGreaterThan(2_000);
+    // The SDK is inside; only Node built-ins and the optional CRT signer (SigV4a, loaded in a
+    // try/catch, unused by these clients) are left to require at run time.
+    const external = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]).filter((m) => !m.startsWith('node:'));
+    expect([...new Set(external)].filter((m) => m !== '@aws-sdk/signature-v4-crt')).toEqual([]);
+    expect(code.includes('DescribeInstances')).toBe(true);
+    // keepNames: error class names survive minification for the logs.
+    expect(code.includes('"InvalidParameterError"')).toBe(true);
+    const loaded = require(assetFile) as { handler?: unknown };
+    expect(typeof loaded.handler).toBe('function');
+  });
+});
