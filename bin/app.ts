@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
 import { configureApp } from '../lib/guard-app';
+import { addGuardrailsFromContext } from '../lib/guardrails/guardrails-context';
 
 // Environment-agnostic: synth needs no credentials and the template deploys to any account/region.
-configureApp(new App());
+const app = new App();
+// The detection stack, with the cdk-nag plugin registered for every stack in the app.
+configureApp(app);
+// The preventive guardrails (SCP + EC2 declarative policy), only with -c imdsv2-guard:guardrails=true.
+addGuardrailsFromContext(app);
