@@ -77,14 +77,23 @@ class Tail {
   }
 }
 
+/**
+ * Runs moto under /bin/sh so a watchdog can tie its life to ours. The watchdog reads the stdin pipe
+ * that only this Node process holds open: when Node exits for any reason (even SIGKILL, or a Ctrl-C
+ * that never reaches moto's own process group) the pipe hits EOF and the watchdog kills the group.
+ * `exec` keeps moto's pid equal to the child's pid (and the group id).
+ */
+const WATCHDOG = 'exec 3<&0; (cat <&3 >/dev/null 2>&1; kill -TERM 0) & exec "$@" 3<&- </dev/null';
+
 async function launch(bin: string, port: number, startTimeoutMs: number): Promise<MotoServer> {
   const url = `http://127.0.0.1:${port}`;
-  // detached: its own process group, so stop() also reaches what a wrapper (pyenv shim) spawned.
-  const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
+  // detached: its own process group, so stop() reaches moto and its watchdog together.
+  const child = spawn('/bin/sh', ['-c', WATCHDOG, 'moto-watchdog', bin, '-H', '127.0.0.1', '-p', String(port)], {
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
+  child.stdin?.on('error', () => undefined); // never written to; only its closing matters
   const output = new Tail();
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
@@ -99,22 +108,19 @@ async function launch(bin: string, port: number, startTimeoutMs: number): Promis
   });
   const hasExited = () => spawnError !== undefined || child.exitCode !== null || child.signalCode !== null;
 
-  // If the test process dies without calling stop(), do not leave moto running.
-  const killOnExit = () => killGroup(child, 'SIGKILL');
-  process.once('exit', killOnExit);
-
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      process.removeListener('exit', killOnExit);
-      if (!hasExited()) {
-        killGroup(child, 'SIGTERM');
-        const timer = sleep(5000).then(() => 'timeout' as const);
-        if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'timeout') {
-          killGroup(child, 'SIGKILL');
-          await exited;
-        }
+      const running = !hasExited();
+      // Always signal the group: even when moto already died, its watchdog is still waiting.
+      killGroup(child, 'SIGTERM');
+      if (running) {
+        // Escalate if moto ignores SIGTERM; clear the timer after, or it alone would keep jest alive.
+        const escalate = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+        await exited;
+        clearTimeout(escalate);
       }
+      child.stdin?.destroy();
       child.stdout?.destroy();
       child.stderr?.destroy();
     })();
