@@ -1,0 +1,99 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { Clients } from '../../lambda/kit/clients';
+import { ACTION_KEY } from './errors';
+
+/** How the scan reaches AWS: the standard chain unless a profile or endpoint is given. */
+export interface ConnectionOptions {
+  readonly profile?: string;
+  readonly endpoint?: string;
+  /** Attempts per call, including the first (throttling and 5xx are retried by the SDK). */
+  readonly maxAttempts: number;
+}
+
+/** Everything one region's scan calls. `rules` is the shape the rules' fetch functions take. */
+export interface RegionClients {
+  readonly region: string;
+  readonly rules: Clients;
+  readonly cloudwatch: CloudWatchClient;
+}
+
+interface Stackable {
+  middlewareStack: { add: (mw: any, options: { step: 'initialize'; name: string }) => void };
+  destroy(): void;
+}
+
+/**
+ * Tags each failed call with `service:Operation`, so an access error can name the exact action to
+ * grant even when it reaches us wrapped in a rule's ResourceFetchError.
+ */
+function tagFailures<C extends Stackable>(client: C, service: string): C {
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        if (e && typeof e === 'object' && !(ACTION_KEY in e)) {
+          const operation = (context.commandName ?? 'UnknownOperation').replace(/Command$/, '');
+          Object.defineProperty(e, ACTION_KEY, { value: `${service}:${operation}`, enumerable: false });
+        }
+        throw e;
+      }
+    },
+    { step: 'initialize', name: 'imdsv2GuardTagFailures' },
+  );
+  return client;
+}
+
+function common(options: ConnectionOptions, region: string | undefined) {
+  return {
+    region,
+    endpoint: options.endpoint,
+    // `profile` feeds both credential and region resolution, and beats AWS_ACCESS_KEY_ID in the env.
+    profile: options.profile,
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts,
+  } as const;
+}
+
+/** Creates clients per region on demand and destroys them all at the end (no sockets left open). */
+export class ClientPool {
+  private readonly all: Stackable[] = [];
+
+  constructor(readonly options: ConnectionOptions) {}
+
+  private track<C extends Stackable>(client: C, service: string): C {
+    this.all.push(client);
+    return tagFailures(client, service);
+  }
+
+  forRegion(region: string): RegionClients {
+    const c = common(this.options, region);
+    return {
+      region,
+      rules: {
+        ec2: this.track(new EC2Client(c), 'ec2'),
+        autoscaling: this.track(new AutoScalingClient(c), 'autoscaling'),
+        // The rules' types require it; the scan never calls Config (listPages and load do not).
+        config: this.track(new ConfigServiceClient(c), 'config'),
+      },
+      cloudwatch: this.track(new CloudWatchClient(c), 'cloudwatch'),
+    };
+  }
+
+  /** An EC2 client in the given region, or in the configured default region when undefined. */
+  ec2(region?: string): EC2Client {
+    return this.track(new EC2Client(common(this.options, region)), 'ec2');
+  }
+
+  sts(region?: string): STSClient {
+    return this.track(new STSClient(common(this.options, region)), 'sts');
+  }
+
+  destroy(): void {
+    for (const c of this.all.splice(0)) c.destroy();
+  }
+}
