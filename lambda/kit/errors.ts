@@ -36,7 +36,9 @@ export class WrongResourceTypeError extends KitError {
     readonly expected: readonly string[],
     readonly received: string,
   ) {
-    super(`This rule evaluates ${expected.join(', ')} but received ${received}: check the rule's scope`);
+    // The type comes from the event: quote a bounded part of it, as the parser does for other fields.
+    const shown = received.length > 100 ? `${received.slice(0, 100)}…` : received;
+    super(`This rule evaluates ${expected.join(', ')} but received ${shown}: check the rule's scope`);
   }
 }
 

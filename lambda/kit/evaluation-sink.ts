@@ -109,7 +109,8 @@ export class EvaluationSink {
         new PutEvaluationsCommand({
           ResultToken: this.options.resultToken,
           TestMode: this.options.testMode,
-          Evaluations: evaluations.map((e) => ({ ...e })),
+          // AWS Config refuses an empty Annotation (1-256 characters when present): leave it out instead.
+          Evaluations: evaluations.map((e) => ({ ...e, Annotation: e.Annotation === '' ? undefined : e.Annotation })),
         }),
       );
       return out.FailedEvaluations ?? [];

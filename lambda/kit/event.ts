@@ -70,11 +70,31 @@ function optionalString(obj: Json, field: string, where: string): string | undef
   return v;
 }
 
+/** ISO 8601 date-time as AWS Config writes it: date, `T`, time to the second, optional fraction, `Z` or an offset. */
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
 function requireDate(obj: Json, field: string, where: string): Date {
   const text = requireString(obj, field, where);
-  const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw new MalformedEventError(`${where}.${field} is not a timestamp: "${text.slice(0, 40)}"`);
+  // `new Date` alone accepts "1" (2001) or "2024-02-30" (rolled to March 1): an OrderingTimestamp
+  // from such text would misorder the resource's results, so only real ISO timestamps pass.
+  const m = ISO_TIMESTAMP.exec(text);
+  const d = new Date(m ? text : NaN);
+  const [year, month, day, hour, minute, second] = (m ?? []).slice(1, 7).map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  const real = m !== null && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+  if (!real || Number.isNaN(d.getTime())) throw new MalformedEventError(`${where}.${field} is not a timestamp: "${text.slice(0, 40)}"`);
   return d;
+}
+
+/** PutEvaluations refuses a ComplianceResourceId longer than this: no real item has one. */
+const MAX_RESOURCE_ID_CHARS = 768;
+
+function requireResourceId(obj: Json, where: string): string {
+  const id = requireString(obj, 'resourceId', where);
+  if (id.length > MAX_RESOURCE_ID_CHARS) {
+    throw new MalformedEventError(`${where}.resourceId is ${id.length} characters, over the ${MAX_RESOURCE_ID_CHARS} AWS Config accepts`);
+  }
+  return id;
 }
 
 function optionalDate(obj: Json, field: string, where: string): Date | undefined {
@@ -124,7 +144,7 @@ export function parseConfigurationItem(raw: unknown, where = 'configurationItem'
   }
   return {
     resourceType: requireString(raw, 'resourceType', where),
-    resourceId: requireString(raw, 'resourceId', where),
+    resourceId: requireResourceId(raw, where),
     resourceName: optionalString(raw, 'resourceName', where),
     configurationItemStatus: status,
     configurationItemCaptureTime: requireDate(raw, 'configurationItemCaptureTime', where),
@@ -141,7 +161,7 @@ function parseSummary(raw: unknown): ItemSummary {
   if (!isObject(raw)) throw new MalformedEventError(`invokingEvent.${where} must be an object`);
   return {
     resourceType: requireString(raw, 'resourceType', where),
-    resourceId: requireString(raw, 'resourceId', where),
+    resourceId: requireResourceId(raw, where),
     resourceName: optionalString(raw, 'resourceName', where),
     configurationItemStatus: requireStatus(raw, where),
     configurationItemCaptureTime: requireDate(raw, 'configurationItemCaptureTime', where),

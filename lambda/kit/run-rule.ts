@@ -98,11 +98,17 @@ export async function runResourceRule<P, S>(
     } else {
       const item = message.kind === 'change' ? message.item : await inflateOversizedItem(deps.clients.config, message.summary);
       checkType(type, item.resourceType);
-      const ctx = await ruleContext(inv, params, deps, item);
-      const subject = await rule.fromItem(item, ctx);
-      const verdict = subject === undefined ? notApplicable('The resource no longer exists.') : rule.evaluate(subject, params, now);
-      // Evaluations use the item's own resourceType and resourceId, exactly as Config gave them.
-      await sink.add(toEvaluation(item.resourceType, summary.resourceId, verdict, at));
+      // The history may be newer than the summary: a resource deleted since has nothing to evaluate.
+      const gone = skipReason(inv, item);
+      if (gone) {
+        await sink.add(toEvaluation(type, summary.resourceId, notApplicable(gone), at));
+      } else {
+        const ctx = await ruleContext(inv, params, deps, item);
+        const subject = await rule.fromItem(item, ctx);
+        const verdict = subject === undefined ? notApplicable('The resource no longer exists.') : rule.evaluate(subject, params, now);
+        // Evaluations use the item's own resourceType and resourceId, exactly as Config gave them.
+        await sink.add(toEvaluation(item.resourceType, summary.resourceId, verdict, at));
+      }
     }
   }
   return [...(await sink.close())];

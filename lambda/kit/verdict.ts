@@ -13,5 +13,8 @@ export const MAX_ANNOTATION_LENGTH = 256;
 /** Cuts an annotation to AWS Config's limit, marking the cut with an ellipsis. */
 export function truncateAnnotation(text: string): string {
   if (text.length <= MAX_ANNOTATION_LENGTH) return text;
-  return `${text.slice(0, MAX_ANNOTATION_LENGTH - 1)}…`;
+  let cut = MAX_ANNOTATION_LENGTH - 1;
+  // Never keep half of a surrogate pair (an emoji in a tag value): a lone surrogate is not valid text.
+  if (/[\uD800-\uDBFF]/.test(text[cut - 1])) cut -= 1;
+  return `${text.slice(0, cut)}…`;
 }
