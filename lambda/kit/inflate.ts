@@ -1,5 +1,6 @@
 import { GetResourceConfigHistoryCommand, type ConfigServiceClient, type ResourceType } from '@aws-sdk/client-config-service';
 import type { ConfigurationItem } from './configuration-item';
+import { fetchError } from './aws-errors';
 import { ResourceFetchError } from './errors';
 import type { ItemSummary } from './event';
 import { parseConfigurationItem } from './event';
@@ -21,10 +22,7 @@ export async function inflateOversizedItem(config: ConfigServiceClient, summary:
     );
     items = out.configurationItems ?? [];
   } catch (cause) {
-    throw new ResourceFetchError(
-      `GetResourceConfigHistory failed for ${summary.resourceType} ${summary.resourceId}: ${(cause as Error)?.message ?? cause}`,
-      { cause },
-    );
+    throw fetchError(`GetResourceConfigHistory for ${summary.resourceType} ${summary.resourceId}`, cause);
   }
   if (items.length === 0) {
     throw new ResourceFetchError(`GetResourceConfigHistory returned no item for ${summary.resourceType} ${summary.resourceId}`);

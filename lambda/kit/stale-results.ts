@@ -2,7 +2,7 @@ import {
   GetComplianceDetailsByConfigRuleCommand,
   type ConfigServiceClient,
 } from '@aws-sdk/client-config-service';
-import { ResourceFetchError } from './errors';
+import { fetchError } from './aws-errors';
 
 /**
  * Pages through the rule's current COMPLIANT / NON_COMPLIANT results and yields the ids of
@@ -27,10 +27,7 @@ export async function* currentResultIds(
         }),
       );
     } catch (cause) {
-      throw new ResourceFetchError(
-        `GetComplianceDetailsByConfigRule failed for rule ${ruleName}: ${(cause as Error)?.message ?? cause}`,
-        { cause },
-      );
+      throw fetchError(`GetComplianceDetailsByConfigRule for rule ${ruleName}`, cause);
     }
     for (const r of out.EvaluationResults ?? []) {
       const q = r.EvaluationResultIdentifier?.EvaluationResultQualifier;

@@ -318,7 +318,7 @@ describe('oversized notifications', () => {
     h.config.on(GetResourceConfigHistoryCommand).rejects(cause);
     const error = await rejection(handlerFor(byId('imdsv2-instance'), h)(fixture('instance-oversized.json')));
     expect(error).toBeInstanceOf(ResourceFetchError);
-    expect(error.message).toMatch(/^GetResourceConfigHistory failed for AWS::EC2::Instance i-0a1b2c3d4e5f60718: User is not authorized/);
+    expect(error.message).toMatch(/^GetResourceConfigHistory for AWS::EC2::Instance i-0a1b2c3d4e5f60718 failed: AccessDeniedException: User is not authorized.*\(missing IAM permission\?\)$/);
     expect(error.cause).toBe(cause);
     expect(h.putInputs()).toHaveLength(0);
   });

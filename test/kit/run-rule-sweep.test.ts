@@ -384,7 +384,7 @@ describe('scheduled sweep: details', () => {
     h.config.on(GetComplianceDetailsByConfigRuleCommand).rejects(cause);
     const error = await handlerFor(byId('imdsv2-instance'), h)(fixture('instance-scheduled.json')).catch((e: Error) => e);
     expect(error).toBeInstanceOf(ResourceFetchError);
-    expect((error as Error).message).toMatch(/^GetComplianceDetailsByConfigRule failed for rule imdsv2-instance: not authorized/);
+    expect((error as Error).message).toMatch(/^GetComplianceDetailsByConfigRule for rule imdsv2-instance failed: AccessDeniedException: not authorized.*\(missing IAM permission\?\)$/);
     expect((error as Error).cause).toBe(cause);
   });
 });

@@ -6,7 +6,9 @@ import {
   type LaunchTemplateVersion,
 } from '@aws-sdk/client-ec2';
 import { chunk } from '../../kit/concurrency';
-import { ResourceFetchError } from '../../kit/errors';
+import { errorName, fetchError } from '../../kit/aws-errors';
+
+export { errorName, fetchError };
 
 /** Reads shared by several rules and by the scanner. Not-found is an answer; anything else is an error. */
 
@@ -17,16 +19,6 @@ const LT_NOT_FOUND = new Set([
   'InvalidLaunchTemplateId.VersionNotFound',
   'InvalidLaunchTemplateName.NotFound',
 ]);
-
-export function errorName(e: unknown): string {
-  return (e as { name?: string; Code?: string })?.name ?? (e as { Code?: string })?.Code ?? '';
-}
-
-export function fetchError(what: string, cause: unknown): ResourceFetchError {
-  const name = errorName(cause);
-  const hint = /AccessDenied|UnauthorizedOperation/.test(name) ? ' (missing IAM permission?)' : '';
-  return new ResourceFetchError(`${what} failed: ${name || 'error'}: ${(cause as Error)?.message ?? cause}${hint}`, { cause });
-}
 
 /**
  * The requested versions of one launch template (`$Default`, `$Latest` or numbers).
