@@ -5,6 +5,7 @@ import type { Node } from 'constructs';
 import { RULE_IDS, type RuleId } from '../lambda/rules/catalog';
 import type { Imdsv2GuardStackProps, Imdsv2RuleParameters } from './imdsv2-guard-stack';
 import type { LogLevel } from './imdsv2-rule';
+import { remediationFromContext } from './remediation';
 
 /** The CDK context keys the app reads (defaults in cdk.json; override with `-c key=value`). */
 export const CONTEXT_KEYS = {
@@ -54,6 +55,7 @@ export function configFromContext(node: Node): GuardConfig {
       ),
       memorySize: optional(read(CONTEXT_KEYS.memorySize), (v) => integer(CONTEXT_KEYS.memorySize, v, 128, 10240)),
       ruleNamePrefix: optional(node.tryGetContext(CONTEXT_KEYS.ruleNamePrefix), (v) => text(CONTEXT_KEYS.ruleNamePrefix, v, true)),
+      remediation: remediationFromContext(node),
     },
   };
 }

@@ -7,6 +7,7 @@ import type { InstanceParameters } from '../lambda/rules/imdsv2-instance/definit
 import type { LaunchConfigurationParameters } from '../lambda/rules/imdsv2-launch-configuration/definition';
 import type { LaunchTemplateParameters } from '../lambda/rules/imdsv2-launch-template/definition';
 import { Imdsv2Rule, type Imdsv2RuleOptions } from './imdsv2-rule';
+import { Imdsv2Remediations, type Imdsv2RemediationsSettings } from './remediation';
 
 /** Parameters per rule id, typed by each rule's own parameters interface. */
 export interface Imdsv2RuleParameters {
@@ -28,6 +29,11 @@ export interface Imdsv2GuardStackProps extends StackProps, Imdsv2RuleOptions {
    * @default - none: every rule uses its documented defaults
    */
   readonly parameters?: Imdsv2RuleParameters;
+  /**
+   * SSM Automation remediation for the deployed rules (opt-in).
+   * @default - none: no documents, roles or remediation configurations
+   */
+  readonly remediation?: Imdsv2RemediationsSettings;
 }
 
 /**
@@ -38,6 +44,8 @@ export interface Imdsv2GuardStackProps extends StackProps, Imdsv2RuleOptions {
 export class Imdsv2GuardStack extends Stack {
   /** The deployed rules by id. */
   public readonly rules: Readonly<Partial<Record<RuleId, Imdsv2Rule>>>;
+  /** The remediation documents and their wiring, when enabled. */
+  public readonly remediation?: Imdsv2Remediations;
 
   constructor(scope: Construct, id: string, props: Imdsv2GuardStackProps = {}) {
     super(scope, id, props);
@@ -60,6 +68,19 @@ export class Imdsv2GuardStack extends Stack {
       });
     }
     this.rules = rules;
+    if (props.remediation) {
+      this.remediation = new Imdsv2Remediations(this, 'Remediation', {
+        documentNamePrefix: props.ruleNamePrefix,
+        runtime: props.runtime,
+        architecture: props.architecture,
+        memorySize: props.memorySize,
+        logRetention: props.logRetention,
+        logLevel: props.logLevel,
+        projectRoot: props.projectRoot,
+        ...props.remediation,
+        rules,
+      });
+    }
   }
 }
 
@@ -68,6 +89,7 @@ function ruleOptions(p: Imdsv2RuleOptions): Imdsv2RuleOptions {
   return {
     maximumExecutionFrequency: p.maximumExecutionFrequency,
     ruleNamePrefix: p.ruleNamePrefix,
+    controlIdsInName: p.controlIdsInName,
     runtime: p.runtime,
     architecture: p.architecture,
     memorySize: p.memorySize,

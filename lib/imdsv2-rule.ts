@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Aws, CfnResource, Duration, Validations } from 'aws-cdk-lib';
 import { CfnConfigRule, MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, CfnPermission, Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, CfnPermission, type Code, Function as LambdaFunction, Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -29,6 +29,13 @@ export interface Imdsv2RuleOptions {
    * @default '' (the rule is named by its id)
    */
   readonly ruleNamePrefix?: string;
+  /**
+   * Append the Security Hub control ids the rule mirrors to its name, e.g. `imdsv2-instance-EC2.8`.
+   * Security Hub titles a finding from AWS Config with the rule name (not its description), so
+   * this is what shows the control next to each finding. Rules mirroring no control keep their id.
+   * @default false (the rule is named `<ruleNamePrefix><id>`)
+   */
+  readonly controlIdsInName?: boolean;
   /**
    * Lambda runtime. Node.js 22 or later: the bundle is built for `node22`.
    * @default Runtime.NODEJS_22_X
@@ -66,6 +73,13 @@ export interface Imdsv2RuleProps<P> extends Imdsv2RuleOptions {
    * @default - none: the rule's documented defaults apply
    */
   readonly parameters?: Partial<P>;
+  /**
+   * The function's code, already bundled: a zip holding the bundle as `index.js` (handler
+   * `index.handler`), e.g. `Code.fromBucket(bucket, key)` for a template that must not depend on
+   * CDK assets (the StackSet member template, lib/stackset/).
+   * @default - bundled from `lambda/rules/<id>/handler.ts` at synth time as a CDK asset
+   */
+  readonly code?: Code;
 }
 
 const RULE_NAME_MAX = 64; // GetComplianceDetailsByConfigRule accepts names of at most 64 characters
@@ -77,10 +91,11 @@ const DESCRIPTION_MAX = 256;
  * and the function's own log group.
  */
 export class Imdsv2Rule<P = unknown> extends Construct {
-  /** The Config rule name: `<ruleNamePrefix><id>`. */
+  /** The Config rule name: `<ruleNamePrefix><id>`, followed by `-<control id>` for each control with `controlIdsInName`. */
   public readonly ruleName: string;
   public readonly configRule: CfnConfigRule;
-  public readonly function: NodejsFunction;
+  /** A NodejsFunction unless `code` was given. */
+  public readonly function: LambdaFunction;
   public readonly role: iam.Role;
   public readonly logGroup: LogGroup;
 
@@ -89,7 +104,7 @@ export class Imdsv2Rule<P = unknown> extends Construct {
     const def = props.definition;
     const actions = RULE_ACTIONS[def.id as RuleId];
     if (!actions) throw new Error(`${def.id}: no IAM actions listed in lib/rule-permissions.ts`);
-    this.ruleName = ruleName(def.id, props.ruleNamePrefix ?? '');
+    this.ruleName = ruleName(def.id, props.ruleNamePrefix ?? '', props.controlIdsInName ? def.controls : []);
     const description = ruleDescription(def);
     if (description.length > DESCRIPTION_MAX) {
       throw new Error(`${def.id}: the rule description has ${description.length} characters, AWS Config allows ${DESCRIPTION_MAX}`);
@@ -124,11 +139,7 @@ export class Imdsv2Rule<P = unknown> extends Construct {
       reason: `${anyResourceActions.join(', ')} support no resource-level permissions (Service Authorization Reference), so IAM requires Resource "*". The list is exactly what the rule's code calls (lib/rule-permissions.ts); its only write is PutEvaluations of this rule's own results.`,
     });
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: ruleEntry(projectRoot, def.id),
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      handler: 'handler',
+    const functionProps = {
       runtime,
       architecture: props.architecture ?? Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
@@ -137,8 +148,17 @@ export class Imdsv2Rule<P = unknown> extends Construct {
       logGroup: this.logGroup,
       description: `imdsv2-guard: evaluates the AWS Config rule ${this.ruleName}`,
       environment: { POWERTOOLS_SERVICE_NAME: def.id, LOG_LEVEL: props.logLevel ?? 'INFO' },
-      bundling: nodejsBundling(),
-    });
+    };
+    this.function = props.code
+      ? new LambdaFunction(this, 'Function', { ...functionProps, code: props.code, handler: 'index.handler' })
+      : new NodejsFunction(this, 'Function', {
+          ...functionProps,
+          entry: ruleEntry(projectRoot, def.id),
+          projectRoot,
+          depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+          handler: 'handler',
+          bundling: nodejsBundling(),
+        });
     // CDK makes the function DependsOn its role so attached policies exist first; our policy is
     // inline in the role, which the function already references, so it is redundant (cfn-lint W3005).
     (this.function.node.defaultChild as CfnResource).addDeletionOverride('DependsOn');
@@ -190,11 +210,11 @@ export class Imdsv2Rule<P = unknown> extends Construct {
   }
 }
 
-function ruleName(id: string, prefix: string): string {
+function ruleName(id: string, prefix: string, controls: readonly string[]): string {
   if (!/^[A-Za-z0-9_-]*$/.test(prefix)) {
     throw new Error(`ruleNamePrefix "${prefix}": use letters, digits, "-" and "_" only`);
   }
-  const name = `${prefix}${id}`;
+  const name = [`${prefix}${id}`, ...controls].join('-');
   if (name.length > RULE_NAME_MAX) {
     throw new Error(`Config rule name "${name}" has ${name.length} characters; at most ${RULE_NAME_MAX} are allowed`);
   }

@@ -25,4 +25,12 @@ await Promise.all(
     build({ ...options, entryPoints: [entry], outfile: join(root, 'dist', 'lambda', id, 'index.js'), logLevel: 'warning' }),
   ),
 );
+// Remediation steps an SSM document cannot express (lambda/remediation/<id>/handler.ts).
+const remediations = handlers(join(root, 'lambda', 'remediation'));
+await Promise.all(
+  remediations.map(([id, entry]) =>
+    build({ ...options, entryPoints: [entry], outfile: join(root, 'dist', 'lambda', 'remediation', id, 'index.js'), logLevel: 'warning' }),
+  ),
+);
+console.log(`built ${remediations.length} remediation bundle(s): ${remediations.map(([id]) => id).join(', ')}`);
 console.log(`built ${rules.length} rule bundle(s): ${rules.map(([id]) => id).join(', ')}`);

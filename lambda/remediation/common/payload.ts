@@ -1,0 +1,53 @@
+import { InvalidInputError } from './errors';
+
+/**
+ * Reading the JSON the SSM documents send. The documents quote every value ("{{ Force }}" inside a
+ * string) so the Payload stays valid JSON however Automation renders a Boolean or Integer
+ * (`true`, `True`, `5`), which is why the readers below accept a value or its string form.
+ */
+
+export type Payload = Readonly<Record<string, unknown>>;
+
+/** The event as an object: Lambda hands us the parsed Payload; a string is parsed once more. */
+export function payloadObject(event: unknown): Payload {
+  let value = event;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch (cause) {
+      throw new InvalidInputError('The payload is not valid JSON', { cause });
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidInputError('The payload must be a JSON object');
+  }
+  return value as Payload;
+}
+
+export function requiredString(p: Payload, name: string, pattern: RegExp, hint: string): string {
+  const v = p[name];
+  if (typeof v !== 'string' || !pattern.test(v)) {
+    throw new InvalidInputError(`${name} must be ${hint}; got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** An integer within [min, max], given as a number or a string of digits; `fallback` when absent. */
+export function integer(p: Payload, name: string, min: number, max: number, fallback: number): number {
+  const v = p[name];
+  if (v === undefined || v === null || v === '') return fallback;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidInputError(`${name} must be an integer from ${min} to ${max}; got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+/** true/false, given as a boolean or as "true"/"false" in any case; `fallback` when absent. */
+export function boolean(p: Payload, name: string, fallback: boolean): boolean {
+  const v = p[name];
+  if (v === undefined || v === null || v === '') return fallback;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return v.trim().toLowerCase() === 'true';
+  throw new InvalidInputError(`${name} must be true or false; got ${JSON.stringify(v)}`);
+}

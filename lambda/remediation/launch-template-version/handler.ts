@@ -1,0 +1,31 @@
+import { defaultLogger, type KitLogger } from '../../kit/logger';
+import { defaultRemediationClients, type RemediationClients } from '../common/clients';
+import { integer, payloadObject, requiredString } from '../common/payload';
+import { createCompliantDefaultVersion, type VersionResult } from './create-version';
+
+export interface VersionDependencies {
+  readonly clients: Pick<RemediationClients, 'ec2'>;
+  readonly logger: KitLogger;
+}
+
+export type VersionHandler = (event: unknown) => Promise<VersionResult>;
+
+/**
+ * The imdsv2-launch-template document's change step (aws:invokeLambdaFunction): merging
+ * MetadataOptions into a version's full data is JSON work aws:executeAwsApi cannot do. Payload:
+ * `{"LaunchTemplateId": "lt-…", "HttpPutResponseHopLimit": "0"}` (0 keeps the current hop limit).
+ */
+export function makeHandler(deps: () => VersionDependencies): VersionHandler {
+  let resolved: VersionDependencies | undefined;
+  return async (event) => {
+    resolved ??= deps();
+    const p = payloadObject(event);
+    const launchTemplateId = requiredString(p, 'LaunchTemplateId', /^lt-[0-9a-f]{8,17}$/, 'a launch template id (lt-…)');
+    const hop = integer(p, 'HttpPutResponseHopLimit', 0, 64, 0);
+    const result = await createCompliantDefaultVersion(resolved.clients.ec2, { launchTemplateId, hopLimit: hop === 0 ? undefined : hop });
+    resolved.logger.info(result.Changed ? 'new default version requires IMDSv2' : 'default version already requires IMDSv2', { ...result });
+    return result;
+  };
+}
+
+export const handler = makeHandler(() => ({ clients: defaultRemediationClients(), logger: defaultLogger('launch-template-version') }));

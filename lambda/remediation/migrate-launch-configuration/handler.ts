@@ -1,0 +1,43 @@
+import { defaultLogger, type KitLogger } from '../../kit/logger';
+import { defaultRemediationClients, type RemediationClients } from '../common/clients';
+import { boolean, integer, payloadObject, requiredString } from '../common/payload';
+import { migrateLaunchConfiguration, type MigrationResult } from './migrate';
+
+export interface MigrationDependencies {
+  readonly clients: Pick<RemediationClients, 'ec2' | 'autoscaling'>;
+  readonly logger: KitLogger;
+}
+
+export type MigrationHandler = (event: unknown) => Promise<MigrationResult>;
+
+// A name (any character but quotes, backslashes and controls, which the document's JSON payload
+// could not carry) or the ARN AWS Config reports.
+const LAUNCH_CONFIGURATION = /^(arn:aws[a-z-]*:autoscaling:[a-z0-9-]+:\d{12}:launchConfiguration:[0-9a-f-]{36}:launchConfigurationName\/)?[^"\\\u0000-\u001f]{1,255}$/;
+
+/**
+ * The imdsv2-launch-configuration document's change step (aws:invokeLambdaFunction): a migration
+ * that maps a whole launch configuration and pages through every group is beyond
+ * aws:executeAwsApi. Payload: `{"LaunchConfigurationArn": "arn:…", "HttpPutResponseHopLimit": "0",
+ * "StartInstanceRefresh": "false", "MinHealthyPercentage": "90", "InstanceWarmup": "300",
+ * "DeleteLaunchConfiguration": "false"}`.
+ */
+export function makeHandler(deps: () => MigrationDependencies): MigrationHandler {
+  let resolved: MigrationDependencies | undefined;
+  return async (event) => {
+    resolved ??= deps();
+    const p = payloadObject(event);
+    const hop = integer(p, 'HttpPutResponseHopLimit', 0, 64, 0);
+    const result = await migrateLaunchConfiguration(resolved.clients, {
+      launchConfiguration: requiredString(p, 'LaunchConfigurationArn', LAUNCH_CONFIGURATION, 'a launch configuration ARN or name'),
+      hopLimit: hop === 0 ? undefined : hop,
+      startInstanceRefresh: boolean(p, 'StartInstanceRefresh', false),
+      minHealthyPercentage: integer(p, 'MinHealthyPercentage', 0, 100, 90),
+      instanceWarmup: integer(p, 'InstanceWarmup', 0, 86_400, 300),
+      deleteLaunchConfiguration: boolean(p, 'DeleteLaunchConfiguration', false),
+    });
+    resolved.logger.info('launch configuration migrated', { ...result });
+    return result;
+  };
+}
+
+export const handler = makeHandler(() => ({ clients: defaultRemediationClients(), logger: defaultLogger('migrate-launch-configuration') }));

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Token } from 'aws-cdk-lib';
+import { parse } from 'yaml';
+
+/** The parts of an SSM Automation document the constructs read or change. */
+export interface DocumentParameter {
+  readonly type: string;
+  readonly default?: unknown;
+  readonly allowedPattern?: string;
+  readonly allowedValues?: readonly unknown[];
+  readonly description?: string;
+}
+
+export interface DocumentContent {
+  readonly schemaVersion: string;
+  readonly description?: string;
+  readonly parameters: Readonly<Record<string, DocumentParameter>>;
+  readonly [key: string]: unknown;
+}
+
+/** The value a static remediation parameter may be given in CDK (AWS Config passes it as a string). */
+export type StaticParameterValue = string | number | boolean;
+
+/** remediations/<id>.yaml, parsed. */
+export function readDocument(projectRoot: string, id: string): DocumentContent {
+  const file = path.join(projectRoot, 'remediations', `${id}.yaml`);
+  const doc = parse(readFileSync(file, 'utf8')) as DocumentContent;
+  if (!doc || doc.schemaVersion !== '0.3' || typeof doc.parameters !== 'object') {
+    throw new Error(`${file}: not an SSM Automation document (schemaVersion 0.3 with parameters)`);
+  }
+  return doc;
+}
+
+/** The document with some parameter defaults replaced (e.g. by the deployed role and function). */
+export function withDefaults(doc: DocumentContent, defaults: Readonly<Record<string, unknown>>): DocumentContent {
+  const parameters: Record<string, DocumentParameter> = { ...doc.parameters };
+  for (const [name, value] of Object.entries(defaults)) {
+    if (!parameters[name]) throw new Error(`Document has no parameter ${name}`);
+    parameters[name] = { ...parameters[name], default: value };
+  }
+  return { ...doc, parameters };
+}
+
+/**
+ * Checks a value given in CDK for a document parameter the way Automation will check it when the
+ * remediation starts, so a typo fails synth instead of every remediation. Returns the string form
+ * AWS Config passes (StaticValue values are strings).
+ */
+export function staticValue(doc: DocumentContent, id: string, name: string, value: StaticParameterValue): string {
+  const spec = doc.parameters[name];
+  if (!spec) throw new Error(`${id}: the document has no parameter ${name} (it has ${Object.keys(doc.parameters).join(', ')})`);
+  const text = String(value);
+  if (Token.isUnresolved(text)) return text;
+  const fail = (why: string): never => {
+    throw new Error(`${id}: parameter ${name}=${JSON.stringify(value)} ${why}`);
+  };
+  switch (spec.type) {
+    case 'Integer':
+      if (!/^-?\d+$/.test(text)) fail('is not an integer');
+      break;
+    case 'Boolean':
+      if (!/^(true|false)$/i.test(text)) fail('is not true or false');
+      break;
+    case 'String':
+      if (spec.allowedPattern !== undefined && !new RegExp(spec.allowedPattern).test(text)) fail(`does not match ${spec.allowedPattern}`);
+      break;
+    default:
+      fail(`has type ${spec.type}, which a static remediation parameter cannot carry`);
+  }
+  if (spec.allowedValues !== undefined && !spec.allowedValues.some((a) => String(a).toLowerCase() === text.toLowerCase())) {
+    fail(`is not one of ${spec.allowedValues.join(', ')}`);
+  }
+  return spec.type === 'Boolean' ? text.toLowerCase() : text;
+}

@@ -1,0 +1,295 @@
+import * as path from 'node:path';
+import { Aws, CfnResource, Duration, Validations } from 'aws-cdk-lib';
+import { CfnRemediationConfiguration, type CfnConfigRule } from 'aws-cdk-lib/aws-config';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import type { RuleId } from '../../lambda/rules/catalog';
+import { ESBUILD_OPTIONS, nodejsBundling, PROJECT_ROOT } from '../bundling';
+import { readDocument, staticValue, withDefaults, type StaticParameterValue } from './document-content';
+import { REMEDIATIONS, type Grant, type ResourceKind } from './remediation-catalog';
+
+/**
+ * - `manual` (default): an AWS::Config::RemediationConfiguration with Automatic false; someone
+ *   chooses "Remediate" in the Config console (or calls StartRemediationExecution).
+ * - `automatic`: Config runs the document on every NON_COMPLIANT result, retried up to
+ *   `maximumAutomaticAttempts` times in `retryAttemptSeconds`.
+ * - `documents-only`: the documents, roles and functions, no remediation configuration: run the
+ *   documents by hand (`aws ssm start-automation-execution`).
+ */
+export type RemediationMode = 'manual' | 'automatic' | 'documents-only';
+
+/** Settings shared by every remediation (the Imdsv2Remediations construct passes them to each). */
+export interface Imdsv2RemediationOptions {
+  /** @default 'manual' */
+  readonly mode?: RemediationMode;
+  /**
+   * Automatic mode: attempts per NON_COMPLIANT resource (1-25).
+   * @default 3
+   */
+  readonly maximumAutomaticAttempts?: number;
+  /**
+   * Automatic mode: the window, in seconds, in which those attempts are made.
+   * @default 600
+   */
+  readonly retryAttemptSeconds?: number;
+  /**
+   * Automatic mode: at most this percentage of the rule's non-compliant resources is remediated at once,
+   * so one bad evaluation cannot flip a whole fleet in one go.
+   * @default 10
+   */
+  readonly concurrentExecutionRatePercentage?: number;
+  /**
+   * Automatic mode: stop remediating once this percentage of executions has failed.
+   * @default 10
+   */
+  readonly errorPercentage?: number;
+  /**
+   * Prepended to the document id to form the SSM document name (`<prefix>imdsv2-instance`).
+   * Letters, digits, `-`, `_` and `.`; names cannot start with `aws`, `amazon` or `amzn`.
+   * @default ''
+   */
+  readonly documentNamePrefix?: string;
+  /** @default Runtime.NODEJS_22_X */
+  readonly runtime?: Runtime;
+  /** @default Architecture.ARM_64 */
+  readonly architecture?: Architecture;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default RetentionDays.THREE_MONTHS */
+  readonly logRetention?: RetentionDays;
+  /** @default 'INFO' */
+  readonly logLevel?: string;
+  /**
+   * Directory holding package-lock.json, remediations/ and lambda/remediation/.
+   * @default the imdsv2-guard repository root
+   */
+  readonly projectRoot?: string;
+}
+
+export interface Imdsv2RemediationProps extends Imdsv2RemediationOptions {
+  /** Which document: one per rule, named by the rule id. */
+  readonly ruleId: RuleId;
+  /** The rule the remediation attaches to. Required unless mode is `documents-only`. */
+  readonly configRule?: CfnConfigRule;
+  /**
+   * Static values for the document's other parameters (e.g. `{ LookbackDays: 30 }`), checked at
+   * synth against the document's types, patterns and allowed values.
+   * @default - the document's defaults
+   */
+  readonly parameters?: Readonly<Record<string, StaticParameterValue>>;
+}
+
+const NAME_PREFIX = /^[A-Za-z0-9_.-]*$/;
+const RESERVED_PREFIX = /^(aws|amazon|amzn)/i;
+
+/**
+ * One remediation of imdsv2-guard: the SSM Automation document (content from
+ * remediations/<id>.yaml), a role the document runs as holding only what its steps call, the
+ * TypeScript step it invokes (if any) with its own role and log group, and, unless
+ * `documents-only`, the AWS Config remediation configuration on the rule.
+ */
+export class Imdsv2Remediation extends Construct {
+  public readonly documentName: string;
+  public readonly document: CfnDocument;
+  /** The role Automation assumes: passed as AutomationAssumeRole and the document's default. */
+  public readonly automationRole: iam.Role;
+  public readonly function?: NodejsFunction;
+  public readonly functionRole?: iam.Role;
+  public readonly logGroup?: LogGroup;
+  public readonly remediationConfiguration?: CfnRemediationConfiguration;
+
+  constructor(scope: Construct, id: string, props: Imdsv2RemediationProps) {
+    super(scope, id);
+    const spec = REMEDIATIONS[props.ruleId];
+    if (!spec) throw new Error(`No remediation for rule ${props.ruleId}`);
+    const mode = props.mode ?? 'manual';
+    if (mode !== 'documents-only' && !props.configRule) throw new Error(`${props.ruleId}: a ${mode} remediation needs the rule's configRule`);
+    const projectRoot = props.projectRoot ?? PROJECT_ROOT;
+    this.documentName = documentName(props.documentNamePrefix ?? '', spec.id);
+    const source = readDocument(projectRoot, spec.id);
+
+    if (spec.helper) {
+      const helper = spec.helper;
+      this.logGroup = new LogGroup(this, 'FunctionLogs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS });
+      this.functionRole = new iam.Role(this, 'FunctionRole', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `imdsv2-guard ${this.documentName}: ${helper.description}`.slice(0, 1000),
+        inlinePolicies: {
+          Remediate: new iam.PolicyDocument({
+            statements: [
+              ...helper.grants.map((g, i) => this.statement(g, `Step${i}`)),
+              new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+            ],
+          }),
+        },
+      });
+      acknowledgeWildcards(this.functionRole, helper.grants);
+      const runtime = props.runtime ?? Runtime.NODEJS_22_X;
+      checkRuntime(runtime);
+      this.function = new NodejsFunction(this, 'Function', {
+        entry: path.join(projectRoot, 'lambda', 'remediation', helper.entry, 'handler.ts'),
+        projectRoot,
+        depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+        handler: 'handler',
+        runtime,
+        architecture: props.architecture ?? Architecture.ARM_64,
+        memorySize: props.memorySize ?? 256,
+        timeout: Duration.seconds(helper.timeoutSeconds),
+        role: this.functionRole,
+        logGroup: this.logGroup,
+        description: `imdsv2-guard: ${helper.description}`.slice(0, 256),
+        environment: { POWERTOOLS_SERVICE_NAME: helper.entry, LOG_LEVEL: props.logLevel ?? 'INFO' },
+        bundling: nodejsBundling(),
+      });
+      // The policy is inline in the role the function references: CDK's DependsOn on it is redundant (cfn-lint W3005).
+      (this.function.node.defaultChild as CfnResource).addDeletionOverride('DependsOn');
+      Validations.of(this.function).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: `The bundle is built for ${ESBUILD_OPTIONS.target} (shared with npm run build and the rules) and Node.js 22 is in Lambda standard support; the runtime prop moves it.`,
+      });
+    }
+
+    this.automationRole = new iam.Role(this, 'AutomationRole', {
+      // Only Automation executions of this account and Region may assume it (no confused deputy).
+      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:automation-execution/*` },
+        },
+      }),
+      description: `imdsv2-guard: runs the SSM Automation document ${this.documentName}`,
+      inlinePolicies: { Remediate: new iam.PolicyDocument({ statements: spec.grants.map((g, i) => this.statement(g, `Step${i}`)) }) },
+    });
+    acknowledgeWildcards(this.automationRole, spec.grants);
+
+    const defaults: Record<string, unknown> = { AutomationAssumeRole: this.automationRole.roleArn };
+    if (spec.helper && this.function) defaults[spec.helper.parameter] = this.function.functionName;
+    const content = withDefaults(source, defaults);
+
+    this.document = new CfnDocument(this, 'Document', {
+      name: this.documentName,
+      documentType: 'Automation',
+      documentFormat: 'JSON',
+      content,
+      // A fixed name cannot be replaced in place: a content change becomes the new default version.
+      updateMethod: 'NewVersion',
+    });
+
+    if (mode !== 'documents-only') {
+      const fixed = new Set(['AutomationAssumeRole', spec.resourceIdParameter, spec.helper?.parameter].filter(Boolean));
+      const parameters: Record<string, unknown> = {
+        AutomationAssumeRole: { StaticValue: { Values: [this.automationRole.roleArn] } },
+      };
+      if (spec.resourceIdParameter) parameters[spec.resourceIdParameter] = { ResourceValue: { Value: 'RESOURCE_ID' } };
+      for (const [name, value] of Object.entries(props.parameters ?? {})) {
+        // These are bound to the rule's resource or to the role and function the IAM policies name.
+        if (fixed.has(name)) throw new Error(`${spec.id}: parameter ${name} is set by the construct`);
+        parameters[name] = { StaticValue: { Values: [staticValue(source, spec.id, name, value)] } };
+      }
+      const automatic = mode === 'automatic';
+      this.remediationConfiguration = new CfnRemediationConfiguration(this, 'Remediation', {
+        configRuleName: props.configRule!.ref,
+        targetType: 'SSM_DOCUMENT',
+        targetId: this.document.ref,
+        parameters,
+        // The account-level rule's resource is the account; its document takes no resource id.
+        resourceType: spec.resourceIdParameter ? spec.resourceType : undefined,
+        automatic,
+        ...(automatic
+          ? {
+              maximumAutomaticAttempts: inRange('maximumAutomaticAttempts', props.maximumAutomaticAttempts ?? 3, 1, 25),
+              retryAttemptSeconds: inRange('retryAttemptSeconds', props.retryAttemptSeconds ?? 600, 1, 2_678_000),
+              executionControls: {
+                ssmControls: {
+                  concurrentExecutionRatePercentage: inRange('concurrentExecutionRatePercentage', props.concurrentExecutionRatePercentage ?? 10, 1, 100),
+                  errorPercentage: inRange('errorPercentage', props.errorPercentage ?? 10, 1, 100),
+                },
+              },
+            }
+          : {}),
+      });
+    } else if (props.parameters && Object.keys(props.parameters).length > 0) {
+      throw new Error(`${spec.id}: parameters are remediation settings; a documents-only remediation has none (pass them to start-automation-execution)`);
+    }
+  }
+
+  private arn(kind: ResourceKind): string {
+    const p = Aws.PARTITION;
+    const r = Aws.REGION;
+    const a = Aws.ACCOUNT_ID;
+    switch (kind) {
+      case '*':
+        return '*';
+      case 'instance':
+        return `arn:${p}:ec2:${r}:${a}:instance/*`;
+      case 'launch-template':
+        return `arn:${p}:ec2:${r}:${a}:launch-template/*`;
+      case 'auto-scaling-group':
+        return `arn:${p}:autoscaling:${r}:${a}:autoScalingGroup:*:autoScalingGroupName/*`;
+      case 'launch-configuration':
+        return `arn:${p}:autoscaling:${r}:${a}:launchConfiguration:*:launchConfigurationName/*`;
+      case 'role':
+        return `arn:${p}:iam::${a}:role/*`;
+      case 'helper-function':
+        if (!this.function) throw new Error('helper-function grant without a helper function');
+        return this.function.functionArn;
+    }
+  }
+
+  private statement(grant: Grant, sid: string): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid,
+      actions: [...grant.actions],
+      resources: [this.arn(grant.resource)],
+      conditions: grant.conditions ? JSON.parse(JSON.stringify(grant.conditions)) : undefined,
+    });
+  }
+}
+
+/** How cdk-nag names a resource ARN built from pseudo parameters. */
+const NAG_ARNS: Readonly<Record<Exclude<ResourceKind, 'helper-function'>, string>> = {
+  '*': '*',
+  instance: 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*',
+  'launch-template': 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:launch-template/*',
+  'auto-scaling-group': 'arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/*',
+  'launch-configuration': 'arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:launchConfiguration:*:launchConfigurationName/*',
+  role: 'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*',
+};
+
+/**
+ * Acknowledges AwsSolutions-IAM5 for exactly the wildcard resources the catalog grants, each
+ * with the catalog's reason: any other wildcard added later is still reported.
+ */
+function acknowledgeWildcards(role: iam.Role, grants: readonly Grant[]): void {
+  const reasons = new Map<string, string[]>();
+  for (const g of grants) {
+    if (g.resource === 'helper-function') continue;
+    const id = `AwsSolutions-IAM5[Resource::${NAG_ARNS[g.resource]}]`;
+    reasons.set(id, [...(reasons.get(id) ?? []), `${g.actions.join(', ')}: ${g.why}`]);
+  }
+  for (const [id, why] of reasons) Validations.of(role).acknowledge({ id, reason: why.join(' ') });
+}
+
+function documentName(prefix: string, id: string): string {
+  if (!NAME_PREFIX.test(prefix)) throw new Error(`documentNamePrefix "${prefix}": use letters, digits, "-", "_" and "." only`);
+  const name = `${prefix}${id}`;
+  if (RESERVED_PREFIX.test(name)) throw new Error(`SSM document name "${name}" cannot start with aws, amazon or amzn`);
+  if (name.length > 128) throw new Error(`SSM document name "${name}" is longer than 128 characters`);
+  return name;
+}
+
+function inRange(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function checkRuntime(runtime: Runtime): void {
+  const major = /^nodejs(\d+)/.exec(runtime.name)?.[1];
+  if (runtime.family !== RuntimeFamily.NODEJS || !major || Number(major) < 22) {
+    throw new Error(`runtime ${runtime.name}: the remediation functions need Node.js 22 or later (the bundle targets ${ESBUILD_OPTIONS.target})`);
+  }
+}

@@ -1,0 +1,54 @@
+import type { CfnConfigRule } from 'aws-cdk-lib/aws-config';
+import { Construct } from 'constructs';
+import { RULE_IDS, type RuleId } from '../../lambda/rules/catalog';
+import type { StaticParameterValue } from './document-content';
+import { Imdsv2Remediation, type Imdsv2RemediationOptions, type RemediationMode } from './imdsv2-remediation';
+
+/** Per-rule settings that override the shared ones. */
+export interface RemediationOverrides {
+  readonly mode?: RemediationMode;
+  /** Static values for the document's parameters (e.g. `{ LookbackDays: 30 }` for imdsv2-instance). */
+  readonly parameters?: Readonly<Record<string, StaticParameterValue>>;
+}
+
+export interface Imdsv2RemediationsProps extends Imdsv2RemediationOptions {
+  /**
+   * The deployed rules, keyed by rule id: `Imdsv2GuardStack.rules` fits as is. One remediation is
+   * made per rule given.
+   */
+  readonly rules: Readonly<Partial<Record<RuleId, { readonly configRule: CfnConfigRule }>>>;
+  /**
+   * Settings for single rules.
+   * @default - the shared settings for every rule
+   */
+  readonly overrides?: Readonly<Partial<Record<RuleId, RemediationOverrides>>>;
+}
+
+/** Everything but the rules: what a stack takes as its `remediation` setting. */
+export type Imdsv2RemediationsSettings = Omit<Imdsv2RemediationsProps, 'rules'>;
+
+/** The remediations of every deployed rule, with shared settings (opt-in: add it to the stack). */
+export class Imdsv2Remediations extends Construct {
+  public readonly remediations: Readonly<Partial<Record<RuleId, Imdsv2Remediation>>>;
+
+  constructor(scope: Construct, id: string, props: Imdsv2RemediationsProps) {
+    super(scope, id);
+    const { rules, overrides, ...shared } = props;
+    const stray = Object.keys(overrides ?? {}).filter((r) => !rules[r as RuleId]);
+    if (stray.length > 0) throw new Error(`Remediation overrides for rule(s) not deployed: ${stray.join(', ')}`);
+    const out: Partial<Record<RuleId, Imdsv2Remediation>> = {};
+    for (const ruleId of RULE_IDS) {
+      const rule = rules[ruleId];
+      if (!rule) continue;
+      const o = overrides?.[ruleId];
+      out[ruleId] = new Imdsv2Remediation(this, ruleId, {
+        ...shared,
+        ruleId,
+        configRule: rule.configRule,
+        mode: o?.mode ?? shared.mode,
+        parameters: o?.parameters,
+      });
+    }
+    this.remediations = out;
+  }
+}

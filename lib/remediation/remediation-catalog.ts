@@ -1,0 +1,162 @@
+import type { RuleId } from '../../lambda/rules/catalog';
+
+/**
+ * What each remediation needs, as data: the document's resource parameter, the TypeScript step
+ * it invokes (if any), and every IAM action of the automation role and of the function role with
+ * the resources they apply to. The construct builds the roles from this table and nothing else,
+ * so a permission is added in one place, and the tests read it back from the template.
+ */
+
+/** A resource an action is granted on; `*` where the action supports no resource-level permission. */
+export type ResourceKind =
+  | '*'
+  | 'instance'
+  | 'launch-template'
+  | 'auto-scaling-group'
+  | 'launch-configuration'
+  | 'role'
+  | 'helper-function';
+
+export interface Grant {
+  readonly actions: readonly string[];
+  readonly resource: ResourceKind;
+  /** IAM condition block, with `${Partition}`/`${Region}`/`${Account}` left to the construct. */
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+  /** Why the grant is this wide: read by the cdk-nag acknowledgement when it uses a wildcard. */
+  readonly why: string;
+}
+
+export interface HelperFunction {
+  /** Folder under lambda/remediation/ holding handler.ts. */
+  readonly entry: string;
+  /** Document parameter naming the function; the construct sets its default to the deployed function. */
+  readonly parameter: string;
+  readonly description: string;
+  readonly grants: readonly Grant[];
+  /** Seconds; the aws:invokeLambdaFunction step allows at most 300. */
+  readonly timeoutSeconds: number;
+}
+
+export interface RemediationSpec {
+  readonly id: RuleId;
+  /** AWS Config resource type the remediation applies to. */
+  readonly resourceType: string;
+  /** Document parameter bound to AWS Config's RESOURCE_ID; none for the account-level rule. */
+  readonly resourceIdParameter?: string;
+  readonly helper?: HelperFunction;
+  /** The automation role's grants (what the document's own steps call, and invoking the helper). */
+  readonly grants: readonly Grant[];
+}
+
+const NO_RESOURCE_LEVEL = 'These Describe/Get actions support no resource-level permissions, so IAM requires Resource "*".';
+const INVOKE_HELPER: Grant = { actions: ['lambda:InvokeFunction'], resource: 'helper-function', why: 'Only the document\'s own helper function.' };
+
+export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
+  'imdsv2-instance': {
+    id: 'imdsv2-instance',
+    resourceType: 'AWS::EC2::Instance',
+    resourceIdParameter: 'InstanceId',
+    helper: {
+      entry: 'imdsv1-usage-gate',
+      parameter: 'UsageGateFunction',
+      description: 'safety gate of the imdsv2-instance document: sums CloudWatch MetadataNoToken over the look-back window',
+      timeoutSeconds: 60,
+      grants: [{ actions: ['cloudwatch:GetMetricStatistics'], resource: '*', why: 'cloudwatch:GetMetricStatistics supports no resource-level permissions.' }],
+    },
+    grants: [
+      INVOKE_HELPER,
+      { actions: ['ec2:DescribeInstances'], resource: '*', why: NO_RESOURCE_LEVEL },
+      {
+        actions: ['ec2:ModifyInstanceMetadataOptions'],
+        resource: 'instance',
+        why: 'Any instance of this account and Region: the rule may report any of them; the document only ever sets HttpTokens=required.',
+      },
+    ],
+  },
+  'imdsv2-launch-template': {
+    id: 'imdsv2-launch-template',
+    resourceType: 'AWS::EC2::LaunchTemplate',
+    resourceIdParameter: 'LaunchTemplateId',
+    helper: {
+      entry: 'launch-template-version',
+      parameter: 'VersionFunction',
+      description: 'imdsv2-launch-template document: new default version from $Default with HttpTokens=required',
+      timeoutSeconds: 60,
+      grants: [
+        { actions: ['ec2:DescribeLaunchTemplateVersions'], resource: '*', why: NO_RESOURCE_LEVEL },
+        {
+          actions: ['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'],
+          resource: 'launch-template',
+          why: 'Any launch template of this account and Region: the rule may report any of them.',
+        },
+      ],
+    },
+    grants: [INVOKE_HELPER, { actions: ['ec2:DescribeLaunchTemplateVersions'], resource: '*', why: NO_RESOURCE_LEVEL }],
+  },
+  'imdsv2-launch-configuration': {
+    id: 'imdsv2-launch-configuration',
+    resourceType: 'AWS::AutoScaling::LaunchConfiguration',
+    resourceIdParameter: 'LaunchConfigurationArn',
+    helper: {
+      entry: 'migrate-launch-configuration',
+      parameter: 'MigrationFunction',
+      description: 'imdsv2-launch-configuration document: migrates a launch configuration and its groups to a launch template',
+      timeoutSeconds: 300,
+      grants: [
+        {
+          actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLaunchConfigurations', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeLaunchTemplateVersions'],
+          resource: '*',
+          why: NO_RESOURCE_LEVEL,
+        },
+        { actions: ['ec2:CreateLaunchTemplate'], resource: 'launch-template', why: 'The new template; its name is derived from the launch configuration at run time.' },
+        {
+          actions: ['ec2:CreateTags'],
+          resource: 'launch-template',
+          conditions: { StringEquals: { 'ec2:CreateAction': 'CreateLaunchTemplate' } },
+          why: 'Only the source tag, set while the template is created.',
+        },
+        {
+          actions: ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:StartInstanceRefresh'],
+          resource: 'auto-scaling-group',
+          why: 'Every group launching from the launch configuration, found at run time.',
+        },
+        { actions: ['autoscaling:DeleteLaunchConfiguration'], resource: 'launch-configuration', why: 'Only when DeleteLaunchConfiguration is true, and only once no group uses it.' },
+        {
+          actions: ['ec2:RunInstances'],
+          resource: '*',
+          why: 'Auto Scaling checks ec2:RunInstances with the template when a group is moved to it; RunInstances spans many resource types (image, subnet, volume, ...) known only at run time.',
+        },
+        {
+          actions: ['iam:PassRole'],
+          resource: 'role',
+          conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+          why: 'A template carrying the launch configuration\'s instance profile passes its role to EC2 when a group uses it; only to EC2, only roles of this account.',
+        },
+      ],
+    },
+    grants: [
+      INVOKE_HELPER,
+      { actions: ['config:GetResourceConfigHistory', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeLaunchTemplateVersions'], resource: '*', why: NO_RESOURCE_LEVEL },
+    ],
+  },
+  'imdsv2-auto-scaling-group': {
+    id: 'imdsv2-auto-scaling-group',
+    resourceType: 'AWS::AutoScaling::AutoScalingGroup',
+    resourceIdParameter: 'AutoScalingGroupArn',
+    grants: [
+      { actions: ['config:GetResourceConfigHistory', 'autoscaling:DescribeInstanceRefreshes'], resource: '*', why: NO_RESOURCE_LEVEL },
+      { actions: ['autoscaling:StartInstanceRefresh'], resource: 'auto-scaling-group', why: 'Any group of this account and Region: the rule may report any of them.' },
+    ],
+  },
+  'imdsv2-account-defaults': {
+    id: 'imdsv2-account-defaults',
+    resourceType: 'AWS::::Account',
+    grants: [
+      {
+        actions: ['ec2:GetInstanceMetadataDefaults', 'ec2:ModifyInstanceMetadataDefaults'],
+        resource: '*',
+        why: 'The account-level IMDS defaults are not a resource: IAM requires Resource "*".',
+      },
+    ],
+  },
+};

@@ -1,0 +1,185 @@
+import * as path from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import type { Node } from 'constructs';
+import { PROJECT_ROOT } from '../bundling';
+import { Imdsv2GuardAssetBucketStack } from './asset-bucket-stack';
+import { type CallAs, type ConcurrencyMode, Imdsv2GuardStackSetStack, type RegionConcurrency } from './management-stack';
+import { MemberTemplate } from './member-template';
+
+/**
+ * CDK context of the organization-wide deployment (`-c key=value` or cdk.json). The management
+ * stacks exist only with `imdsv2-guard:management=true`, so a plain `cdk synth` stays the
+ * single-account stack.
+ */
+export const MANAGEMENT_CONTEXT_KEYS = {
+  enabled: 'imdsv2-guard:management',
+  organizationId: 'imdsv2-guard:management:organizationId',
+  organizationalUnitIds: 'imdsv2-guard:management:organizationalUnitIds',
+  regions: 'imdsv2-guard:management:regions',
+  assetBucketPrefix: 'imdsv2-guard:management:assetBucketPrefix',
+  /** The StackSet's own region. @default CDK_DEFAULT_REGION (the CLI's region) */
+  region: 'imdsv2-guard:management:region',
+  stackSetName: 'imdsv2-guard:management:stackSetName',
+  callAs: 'imdsv2-guard:management:callAs',
+  failureTolerancePercentage: 'imdsv2-guard:management:failureTolerancePercentage',
+  maxConcurrentPercentage: 'imdsv2-guard:management:maxConcurrentPercentage',
+  concurrencyMode: 'imdsv2-guard:management:concurrencyMode',
+  regionConcurrency: 'imdsv2-guard:management:regionConcurrency',
+  retainStacksOnAccountRemoval: 'imdsv2-guard:management:retainStacksOnAccountRemoval',
+  /** Member template parameter values, a JSON object. */
+  parameters: 'imdsv2-guard:management:parameters',
+  /** Where `npm run package:stackset` wrote. @default dist/stackset */
+  packageDir: 'imdsv2-guard:management:packageDir',
+} as const;
+
+export const STACKSET_STACK_NAME = 'Imdsv2GuardStackSet';
+export const ASSET_BUCKET_STACK_PREFIX = 'Imdsv2GuardAssets-';
+
+export interface ManagementConfig {
+  readonly enabled: boolean;
+  readonly organizationId: string;
+  readonly organizationalUnitIds: string[];
+  readonly regions: string[];
+  readonly assetBucketPrefix: string;
+  readonly region: string;
+  readonly stackSetName?: string;
+  readonly callAs?: CallAs;
+  readonly failureTolerancePercentage?: number;
+  readonly maxConcurrentPercentage?: number;
+  readonly concurrencyMode?: ConcurrencyMode;
+  readonly regionConcurrency?: RegionConcurrency;
+  readonly retainStacksOnAccountRemoval?: boolean;
+  readonly parameters?: Record<string, string>;
+  readonly packageDir: string;
+}
+
+function fail(key: string, message: string): never {
+  throw new Error(`Context "${key}": ${message}`);
+}
+
+function bool(key: string, value: unknown): boolean {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  return fail(key, `expected true or false, got ${JSON.stringify(value)}`);
+}
+
+function text(key: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') fail(key, 'expected a string');
+  return value.trim();
+}
+
+function list(key: string, value: unknown): string[] {
+  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
+  if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) fail(key, 'expected a list of strings or a comma-separated string');
+  return items as string[];
+}
+
+function integer(key: string, value: unknown): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n)) fail(key, `expected an integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) fail(key, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+function stringMap(key: string, value: unknown): Record<string, string> {
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      fail(key, 'is not valid JSON');
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(key, 'expected a JSON object of template parameter values');
+  // CloudFormation parameter values are strings; numbers and booleans from cdk.json are converted.
+  return Object.fromEntries(
+    Object.entries(parsed as Record<string, unknown>).map(([k, v]) => {
+      if (!['string', 'number', 'boolean'].includes(typeof v)) fail(key, `${k}: expected a string, number or boolean`);
+      return [k, String(v)];
+    }),
+  );
+}
+
+/** Reads the management settings; the required ones only when `imdsv2-guard:management` is true. */
+export function managementConfigFromContext(node: Node, env: NodeJS.ProcessEnv = process.env): ManagementConfig | undefined {
+  const K = MANAGEMENT_CONTEXT_KEYS;
+  const read = (key: string): unknown => {
+    const v = node.tryGetContext(key);
+    return v === '' || v === null ? undefined : v;
+  };
+  const opt = <T>(key: string, parse: (k: string, v: unknown) => T): T | undefined => {
+    const v = read(key);
+    return v === undefined ? undefined : parse(key, v);
+  };
+  const req = <T>(key: string, parse: (k: string, v: unknown) => T, hint: string): T => opt(key, parse) ?? fail(key, `required with ${K.enabled}=true (${hint})`);
+  if (!(opt(K.enabled, bool) ?? false)) return undefined;
+  const region = opt(K.region, text) ?? env.CDK_DEFAULT_REGION;
+  return {
+    enabled: true,
+    organizationId: req(K.organizationId, text, 'e.g. o-a1b2c3d4e5'),
+    organizationalUnitIds: req(K.organizationalUnitIds, list, 'e.g. ou-ab12-cdefgh34,ou-ab12-ijklmn56 or the root r-ab12'),
+    regions: req(K.regions, list, 'e.g. us-east-1,eu-west-1'),
+    assetBucketPrefix: req(K.assetBucketPrefix, text, 'e.g. acme-imdsv2-guard'),
+    region: region ?? fail(K.region, 'required: the StackSet region (or run with a default region configured)'),
+    stackSetName: opt(K.stackSetName, text),
+    callAs: opt(K.callAs, (k, v) => oneOf(k, v, ['SELF', 'DELEGATED_ADMIN'] as const)),
+    failureTolerancePercentage: opt(K.failureTolerancePercentage, integer),
+    maxConcurrentPercentage: opt(K.maxConcurrentPercentage, integer),
+    concurrencyMode: opt(K.concurrencyMode, (k, v) => oneOf(k, v, ['SOFT_FAILURE_TOLERANCE', 'STRICT_FAILURE_TOLERANCE'] as const)),
+    regionConcurrency: opt(K.regionConcurrency, (k, v) => oneOf(k, v, ['PARALLEL', 'SEQUENTIAL'] as const)),
+    retainStacksOnAccountRemoval: opt(K.retainStacksOnAccountRemoval, bool),
+    parameters: opt(K.parameters, stringMap),
+    packageDir: path.resolve(PROJECT_ROOT, opt(K.packageDir, text) ?? path.join('dist', 'stackset')),
+  };
+}
+
+export interface ManagementStacks {
+  /** One package bucket stack per region: the target regions and the StackSet's own. */
+  readonly buckets: Readonly<Record<string, Imdsv2GuardAssetBucketStack>>;
+  readonly stackSet: Imdsv2GuardStackSetStack;
+}
+
+/**
+ * Adds the management stacks when `imdsv2-guard:management` is true; otherwise does nothing. Call
+ * it after `configureApp(app)`, whose cdk-nag plugin then checks these stacks too.
+ *
+ * - `Imdsv2GuardAssets-<region>`: the package bucket of each region (one stack per region, because
+ *   a CDK stack is single-region and Lambda reads code only from its own region);
+ * - `Imdsv2GuardStackSet`: the StackSet, reading the packaged template from dist/stackset.
+ */
+export function addManagementFromContext(app: App, template?: MemberTemplate): ManagementStacks | undefined {
+  const config = managementConfigFromContext(app.node);
+  if (!config) return undefined;
+  const member = template ?? MemberTemplate.fromPackage(config.packageDir);
+  const buckets: Record<string, Imdsv2GuardAssetBucketStack> = {};
+  for (const region of [...new Set([config.region, ...config.regions])]) {
+    buckets[region] = new Imdsv2GuardAssetBucketStack(app, `${ASSET_BUCKET_STACK_PREFIX}${region}`, {
+      assetBucketPrefix: config.assetBucketPrefix,
+      organizationId: config.organizationId,
+      region,
+    });
+  }
+  const stackSet = new Imdsv2GuardStackSetStack(app, STACKSET_STACK_NAME, {
+    region: config.region,
+    template: member,
+    assetBucketPrefix: config.assetBucketPrefix,
+    organizationalUnitIds: config.organizationalUnitIds,
+    regions: config.regions,
+    parameters: config.parameters,
+    stackSetName: config.stackSetName,
+    callAs: config.callAs,
+    failureTolerancePercentage: config.failureTolerancePercentage,
+    maxConcurrentPercentage: config.maxConcurrentPercentage,
+    concurrencyMode: config.concurrencyMode,
+    regionConcurrency: config.regionConcurrency,
+    retainStacksOnAccountRemoval: config.retainStacksOnAccountRemoval,
+  });
+  // Ordering only: `cdk deploy Imdsv2GuardStackSet` creates missing buckets first. The packages
+  // must still be uploaded between the two (see lib/stackset/README.md).
+  for (const bucket of Object.values(buckets)) stackSet.addDependency(bucket);
+  return { buckets, stackSet };
+}

@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { RULE_IDS, type RuleId } from '../../lambda/rules/catalog';
+import { PROJECT_ROOT } from '../bundling';
+import { configFromContext } from '../context';
+import { Imdsv2GuardMemberStack } from './imdsv2-guard-member-stack';
+import { zip } from './zip';
+
+/**
+ * The packaging step of the organization-wide deployment (`npm run package:stackset`): the rule
+ * bundles `npm run build` wrote to dist/lambda/<id>/index.js, zipped, and the member template
+ * synthesized with their S3 keys, all under one directory (default dist/stackset):
+ *
+ * - `imdsv2-guard-member.template.json`: the member template, compact JSON (also deployed as a plain
+ *   stack in the management account, which a service-managed StackSet never targets);
+ * - `bucket/`: exactly what goes into every regional bucket `<prefix>-<region>` (zips and template);
+ * - `manifest.json`: rule id → key, sha256 of index.js and of the zip; the template's key and hash.
+ *
+ * Keys are content-addressed (`imdsv2-guard/<version>/<id>-<sha256(index.js):12>.zip`), so a
+ * changed bundle gets a new key, the template changes with it and a StackSet update rolls the
+ * functions; an unchanged bundle keeps its key and nothing is redeployed.
+ */
+
+export const TEMPLATE_FILE = 'imdsv2-guard-member.template.json';
+export const MANIFEST_FILE = 'manifest.json';
+/** The directory mirroring the bucket contents: upload it to each `<prefix>-<region>` as is. */
+export const BUCKET_DIR = 'bucket';
+/** Every object key starts with this, and the bucket policy grants reads below it only. */
+export const KEY_ROOT = 'imdsv2-guard';
+
+export interface PackagedFunction {
+  /** Object key in every regional bucket. */
+  readonly key: string;
+  /** The bundle's sha256: equal to that of dist/lambda/<id>/index.js, which the tests run. */
+  readonly indexSha256: string;
+  readonly zipSha256: string;
+  readonly zipBytes: number;
+}
+
+export interface PackagedTemplate {
+  /** The template, relative to the package directory. */
+  readonly file: string;
+  /** Object key in every regional bucket: the StackSet's TemplateURL points at it. */
+  readonly key: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+export interface StackSetManifest {
+  /** The imdsv2-guard version (package.json): the second part of every key. */
+  readonly version: string;
+  readonly template: PackagedTemplate;
+  readonly functions: Readonly<Record<RuleId, PackagedFunction>>;
+}
+
+export interface PackageOptions {
+  /** @default <repository>/dist/stackset */
+  readonly outDir?: string;
+  /** Where `npm run build` wrote the bundles. @default <repository>/dist/lambda */
+  readonly lambdaDir?: string;
+  /**
+   * CDK context for the member template's fixed settings and parameter defaults (runtime,
+   * architecture, memory, log retention and level, rule name prefix, rules, frequency, parameters).
+   * @default - cdk.json's context
+   */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /** @default - package.json's version */
+  readonly version?: string;
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function functionKey(version: string, ruleId: string, indexSha256: string): string {
+  return `${KEY_ROOT}/${version}/${ruleId}-${indexSha256.slice(0, 12)}.zip`;
+}
+
+export function templateKey(version: string, templateSha256: string): string {
+  return `${KEY_ROOT}/${version}/imdsv2-guard-member-${templateSha256.slice(0, 12)}.template.json`;
+}
+
+/** The CDK context of cdk.json, which `cdk synth` starts from. */
+export function cdkJsonContext(root = PROJECT_ROOT): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(root, 'cdk.json'), 'utf8')).context ?? {};
+}
+
+/** Packages the member template and the function zips; returns the manifest it wrote. */
+export function packageStackSet(options: PackageOptions = {}): StackSetManifest {
+  const outDir = path.resolve(options.outDir ?? path.join(PROJECT_ROOT, 'dist', 'stackset'));
+  const lambdaDir = path.resolve(options.lambdaDir ?? path.join(PROJECT_ROOT, 'dist', 'lambda'));
+  const version = options.version ?? JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
+  if (typeof version !== 'string' || !/^[0-9A-Za-z][0-9A-Za-z.+-]*$/.test(version)) throw new Error(`version "${String(version)}" cannot be part of an S3 key`);
+
+  // Only what this step writes is removed: never the directory itself, which the caller chose.
+  for (const entry of [BUCKET_DIR, TEMPLATE_FILE, MANIFEST_FILE]) rmSync(path.join(outDir, entry), { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+
+  const functions: Partial<Record<RuleId, PackagedFunction>> = {};
+  for (const ruleId of RULE_IDS) {
+    const bundle = path.join(lambdaDir, ruleId, 'index.js');
+    if (!existsSync(bundle)) throw new Error(`${bundle} does not exist: run \`npm run build\` first (it writes dist/lambda/<id>/index.js)`);
+    const index = readFileSync(bundle);
+    const indexSha256 = sha256(index);
+    const archive = zip([{ name: 'index.js', data: index }]);
+    const key = functionKey(version, ruleId, indexSha256);
+    write(path.join(outDir, BUCKET_DIR, key), archive);
+    functions[ruleId] = { key, indexSha256, zipSha256: sha256(archive), zipBytes: archive.length };
+  }
+  const functionKeys = Object.fromEntries(RULE_IDS.map((r) => [r, functions[r]!.key])) as Record<RuleId, string>;
+
+  const template = synthMemberTemplate(functionKeys, options.context ?? cdkJsonContext(), version);
+  const templateSha256 = sha256(template);
+  const key = templateKey(version, templateSha256);
+  write(path.join(outDir, TEMPLATE_FILE), template);
+  write(path.join(outDir, BUCKET_DIR, key), template);
+
+  const manifest: StackSetManifest = {
+    version,
+    template: { file: TEMPLATE_FILE, key, sha256: templateSha256, bytes: template.length },
+    functions: functions as Record<RuleId, PackagedFunction>,
+  };
+  write(path.join(outDir, MANIFEST_FILE), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+  return manifest;
+}
+
+/**
+ * Synthesizes the member template in an app of its own, with the cdk-nag AWS Solutions pack as
+ * `cdk synth` has it: an unacknowledged finding fails packaging. Returns the template as compact
+ * JSON: about 30% smaller than CDK's indented output, which keeps it well under the 51,200 bytes
+ * CloudFormation accepts inline (`aws cloudformation deploy --template-file` without `--s3-bucket`).
+ */
+export function synthMemberTemplate(functionKeys: Record<RuleId, string>, context: Readonly<Record<string, unknown>>, version: string): Buffer {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-member-'));
+  try {
+    const app = new App({ outdir, context: { ...context } });
+    const { props } = configFromContext(app.node);
+    const stack = new Imdsv2GuardMemberStack(app, 'Imdsv2GuardMember', {
+      functionKeys,
+      description: `imdsv2-guard ${version} StackSet member: AWS Config custom rules that enforce EC2 IMDSv2`,
+      ruleOptions: {
+        runtime: props.runtime,
+        architecture: props.architecture,
+        memorySize: props.memorySize,
+        logRetention: props.logRetention,
+        logLevel: props.logLevel,
+        ruleNamePrefix: props.ruleNamePrefix,
+        controlIdsInName: true,
+      },
+      defaultRules: props.rules,
+      defaultFrequency: props.maximumExecutionFrequency,
+      defaultParameters: props.parameters,
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const assembly = app.synth();
+    return Buffer.from(JSON.stringify(assembly.getStackArtifact(stack.artifactId).template));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Reads what `packageStackSet` wrote, checking the files still match their hashes. */
+export function readPackage(dir: string): { manifest: StackSetManifest; template: Record<string, any> } {
+  const manifestFile = path.join(dir, MANIFEST_FILE);
+  if (!existsSync(manifestFile)) throw new Error(`${manifestFile} does not exist: run \`npm run package:stackset\` first`);
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as StackSetManifest;
+  const body = readFileSync(path.join(dir, manifest.template.file));
+  if (sha256(body) !== manifest.template.sha256) {
+    throw new Error(`${path.join(dir, manifest.template.file)} changed since it was packaged: run \`npm run package:stackset\` again`);
+  }
+  return { manifest, template: JSON.parse(body.toString('utf8')) };
+}
+
+/** The bucket a region's stacks read: `<prefix>-<region>`. */
+export function assetBucketName(prefix: string, region: string): string {
+  return `${prefix}-${region}`;
+}
+
+/** One `aws s3 cp` per region, copying the package's bucket/ directory to that region's bucket. */
+export function uploadCommands(dir: string, prefix: string, regions: readonly string[]): string[] {
+  const source = path.join(dir, BUCKET_DIR);
+  return regions.map((region) => `aws s3 cp ${shellQuote(`${source}${path.sep}`)} s3://${assetBucketName(prefix, region)}/ --recursive --region ${region}`);
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function write(file: string, data: Buffer): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, data);
+}
