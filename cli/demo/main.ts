@@ -1,6 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BufferStream } from '../io';
 import { startStandInFront, type StandInFront } from '../local/front';
@@ -16,14 +15,16 @@ import {
   type EventContext,
   type RuleInvocation,
 } from './config-events';
+import { remediationTable, runRemediations, unexpected } from './remediate';
 import { ensureBundles, lambdaContext, loadHandler, type SentEvaluation } from './rules';
 import { DEMO_REGIONS, EXEMPTION_TAG, seedEstate } from './seed';
 
 /**
  * `npm run demo`: the main job, on a local emulator. Starts moto, seeds a payments company's
- * estate, runs `scan` on it, then feeds the deployed rule bundles Config events built from the
- * same state and prints what they send. Nothing leaves this machine: every client points at the
- * local front, with fake credentials.
+ * estate, runs `scan` on it, feeds the deployed rule bundles Config events built from the same
+ * state and prints what they send, then runs the remediation documents on a few resources with
+ * the local Automation runner and shows the verdicts before and after. Nothing leaves this
+ * machine: every client points at the local front, with fake credentials.
  */
 
 const root = join(__dirname, '..', '..');
@@ -165,18 +166,33 @@ async function rulesStep(front: StandInFront, estate: Awaited<ReturnType<typeof 
   if (identical !== compared) throw new Error(`${compared - identical} evaluation(s) differ between the scan and the rules`);
 }
 
-function remediationStep(): void {
-  rule('Step 3 · remediation');
-  const dir = join(root, 'remediations');
-  const documents = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
-  // Honest about what exists: the SSM documents may be present before a local runner is.
-  if (documents.length > 0) {
-    say(`remediation: not run by the demo yet. SSM Automation documents found: ${documents.join(', ')};`);
-    say('there is no local runner for them outside the test suite yet, so no before/after to show.');
-  } else {
-    say('remediation: not yet available.');
+async function remediationStep(front: StandInFront, estate: Awaited<ReturnType<typeof seedEstate>>): Promise<void> {
+  rule('Step 3 · remediation: the SSM Automation documents, before and after');
+  const stepStarted = Date.now();
+  say('SSM Automation does not run locally, so a local runner (cli/local/automation) executes remediations/<id>.yaml step by step:');
+  say('  aws:executeAwsApi / assertAwsResourceProperty / waitForAwsResourceProperty go through the AWS SDK to moto (via the front),');
+  say('  aws:branch is decided by the runner, and aws:invokeLambdaFunction calls the TypeScript functions (lambda/remediation/*)');
+  say('  in this process. Waits poll without sleeping. The assumeRole is not assumed (fake local credentials).');
+  say('Stand-ins: Auto Scaling StartInstanceRefresh / DescribeInstanceRefreshes (moto answers HTTP 500) by cli/local/instance-refresh.ts,');
+  say('  which replaces the group\'s instances through moto as a refresh would; EC2 Get/ModifyInstanceMetadataDefaults and');
+  say('  Config GetResourceConfigHistory by the demo front.');
+  say(`Verdicts before and after: the rules' own listPages + evaluate, as in the scan, with the same parameters (region ${REGION}).\n`);
+
+  const rows = await runRemediations({ front, estate, region: REGION, accountId: ACCOUNT, parameters: PARAMETERS });
+  const width = Math.min(process.stdout.columns ?? 140, 160);
+  for (const line of remediationTable(rows, width)) say(line);
+
+  const fixed = rows.filter((r) => r.before === 'NON_COMPLIANT' && r.after === 'COMPLIANT').length;
+  const stopped = rows.filter((r) => r.outcome === 'stopped').length;
+  const failed = rows.filter((r) => r.outcome === 'failed').length;
+  say(
+    `\n  ${rows.length} executions in ${((Date.now() - stepStarted) / 1000).toFixed(1)} s: ${fixed} NON_COMPLIANT → COMPLIANT, ` +
+      `${stopped} stopped by the IMDSv1 safety gate (rerun with Force=true once the software uses IMDSv2), ${failed} failed.`,
+  );
+  const wrong = unexpected(rows);
+  if (wrong.length > 0) {
+    throw new Error(`remediation did not do what the demo expects for: ${wrong.map((r) => `${r.resource} (${r.document}: ${r.outcome}, ${r.before} → ${r.after})`).join('; ')}`);
   }
-  say('Meanwhile every finding carries its fix: the "Fix:" part of the annotation, and the fix column of `scan --format json|csv`.');
 }
 
 async function demo(): Promise<void> {
@@ -192,12 +208,13 @@ async function demo(): Promise<void> {
     void cleanUp().finally(() => process.exit(130));
   });
   try {
-    say('imdsv2-guard demo: the scan and the Config rules on a local AWS emulator (moto). Nothing here reaches AWS.');
+    say('imdsv2-guard demo: the scan, the Config rules and the remediation documents on a local AWS emulator (moto). Nothing here reaches AWS.');
     moto = await startLocalMoto();
     front = await startStandInFront(moto.url);
     isolateFromRealAws(front.url);
     say(`moto_server ${moto.url} (pid ${moto.pid}); stand-in front ${front.url} answers the operations moto lacks`);
-    say('  (EC2 Get/ModifyInstanceMetadataDefaults, Config PutEvaluations and GetComplianceDetailsByConfigRule) and forwards the rest.');
+    say('  (EC2 Get/ModifyInstanceMetadataDefaults, Config PutEvaluations, GetComplianceDetailsByConfigRule and GetResourceConfigHistory)');
+    say('  and forwards the rest.');
 
     const estate = await seedEstate(front.url, moto.url);
     const c = estate.counts;
@@ -208,7 +225,7 @@ async function demo(): Promise<void> {
 
     const scan = await scanStep(front);
     await rulesStep(front, estate, scan);
-    remediationStep();
+    await remediationStep(front, estate);
     say(`\nDone in ${elapsed()}. moto stopped; nothing left running.`);
   } finally {
     await cleanUp();

@@ -3,11 +3,14 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import type { AddressInfo } from 'node:net';
 
 /**
- * A small HTTP front for the local demo: it forwards everything to moto, except four operations
+ * A small HTTP front for the local demo: it forwards everything to moto, except five operations
  * moto 5.2.1 does not emulate, which it answers itself from memory:
  * - EC2 GetInstanceMetadataDefaults / ModifyInstanceMetadataDefaults (per region),
  * - AWS Config PutEvaluations (moto accepts TestMode only) and GetComplianceDetailsByConfigRule
- *   (absent; a rule's periodic sweep reads it to clear results of deleted resources).
+ *   (absent; a rule's periodic sweep reads it to clear results of deleted resources),
+ * - AWS Config GetResourceConfigHistory (moto records no EC2 or Auto Scaling types; the remediation
+ *   documents read a launch configuration's or group's name from Config's record of its ARN). It
+ *   answers from the items the demo records with `recordConfigurationItem`.
  * It is a stand-in for the emulator's gaps, not an emulation of AWS: no auth, no validation beyond
  * what the demo needs.
  */
@@ -27,6 +30,12 @@ export interface StandInFront {
   seedResults(ruleName: string, results: readonly StoredEvaluation[]): void;
   /** Current results of a rule, as GetComplianceDetailsByConfigRule would list them. */
   results(ruleName: string): StoredEvaluation[];
+  /**
+   * Records a configuration item, as AWS Config does when a resource changes, for
+   * GetResourceConfigHistory to return (newest first). Takes the item as a change notification
+   * carries it (`awsAccountId`, `ARN`, capture time as an ISO string, `configuration` as an object).
+   */
+  recordConfigurationItem(item: Readonly<Record<string, unknown>>): void;
   /** How many calls each stand-in operation answered. */
   readonly answered: ReadonlyMap<string, number>;
   stop(): Promise<void>;
@@ -68,6 +77,7 @@ export async function startStandInFront(upstream: string): Promise<StandInFront>
   const defaults = new Map<string, Record<string, string>>();
   const tokens = new Map<string, string>();
   const store = new Map<string, Map<string, StoredEvaluation>>();
+  const history = new Map<string, Record<string, unknown>[]>();
   const answered = new Map<string, number>();
   const count = (op: string) => answered.set(op, (answered.get(op) ?? 0) + 1);
 
@@ -138,7 +148,46 @@ export async function startStandInFront(upstream: string): Promise<StandInFront>
       }));
       return true;
     }
+    if (op === 'GetResourceConfigHistory') {
+      // This operation's members are camelCase on the wire, unlike the rest of Config.
+      const items = history.get(`${input.resourceType}|${input.resourceId}`) ?? [];
+      if (items.length === 0) {
+        const message = `Resource ${input.resourceId} of resourceType:${input.resourceType} is unknown or has not been discovered`;
+        res.writeHead(400, { 'content-type': json, 'x-amzn-requestid': randomUUID() });
+        res.end(JSON.stringify({ __type: 'ResourceNotDiscoveredException', message }));
+        return true;
+      }
+      const limit = Number(input.limit) > 0 ? Number(input.limit) : 10;
+      reply(res, 200, json, JSON.stringify({ configurationItems: items.slice(0, limit) }));
+      return true;
+    }
     return false;
+  };
+
+  /** A change notification's item → the API's shape (epoch-second times, configuration as a string). */
+  const recordConfigurationItem = (item: Readonly<Record<string, unknown>>) => {
+    const seconds = (v: unknown) => (typeof v === 'string' ? Date.parse(v) / 1000 : Date.now() / 1000);
+    const key = `${item.resourceType}|${item.resourceId}`;
+    const api = {
+      version: item.configurationItemVersion ?? '1.3',
+      accountId: item.awsAccountId,
+      configurationItemCaptureTime: seconds(item.configurationItemCaptureTime),
+      configurationItemStatus: item.configurationItemStatus ?? 'OK',
+      configurationStateId: String(item.configurationStateId ?? Date.now()),
+      arn: item.ARN ?? undefined,
+      resourceType: item.resourceType,
+      resourceId: item.resourceId,
+      resourceName: item.resourceName ?? undefined,
+      awsRegion: item.awsRegion,
+      availabilityZone: item.availabilityZone,
+      resourceCreationTime: seconds(item.resourceCreationTime),
+      tags: item.tags ?? {},
+      relatedEvents: [],
+      relationships: [],
+      configuration: JSON.stringify(item.configuration ?? {}),
+      supplementaryConfiguration: {},
+    };
+    history.set(key, [api, ...(history.get(key) ?? [])]);
   };
 
   const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
@@ -198,6 +247,7 @@ export async function startStandInFront(upstream: string): Promise<StandInFront>
     ruleForToken: (token, rule) => void tokens.set(token, rule),
     seedResults: (rule, results) => results.forEach((r) => record(rule, r)),
     results: (rule) => [...(store.get(rule)?.values() ?? [])],
+    recordConfigurationItem,
     stop: () =>
       (stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

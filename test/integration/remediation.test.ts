@@ -11,6 +11,7 @@ import {
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateLaunchTemplateCommand,
+  CreateLaunchTemplateVersionCommand,
   CreateSecurityGroupCommand,
   DescribeInstancesCommand,
   DescribeLaunchTemplatesCommand,
@@ -33,8 +34,8 @@ import { makeHandler as groupRule } from '../../lambda/rules/imdsv2-auto-scaling
 import { makeHandler as instanceRule } from '../../lambda/rules/imdsv2-instance/handler';
 import { makeHandler as launchConfigurationRule } from '../../lambda/rules/imdsv2-launch-configuration/handler';
 import { makeHandler as launchTemplateRule } from '../../lambda/rules/imdsv2-launch-template/handler';
-import { loadDocument, runAutomation, SdkApiCaller, type RunOptions, type RunResult } from '../remediation/runner';
-import { InstanceRefreshStandIn } from '../remediation/stand-ins/instance-refresh';
+import { loadDocument, runAutomation, SdkApiCaller, type RunOptions, type RunResult } from '../../cli/local/automation';
+import { InstanceRefreshStandIn } from '../../cli/local/instance-refresh';
 import {
   asDeleted,
   autoScalingGroupItem,
@@ -328,6 +329,29 @@ describe('imdsv2-launch-template', () => {
     expect(hop.status).toBe('Success');
     expect(hop.path).toContain('VerifyDefaultHopLimit');
     expect((await defaultVersion(id)).LaunchTemplateData?.MetadataOptions).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+  });
+
+  test('a compliant default with a non-compliant $Latest: NON_COMPLIANT → document → COMPLIANT, the latest fixed from its own data, the default kept', async () => {
+    const { id } = await template({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+    await ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: id,
+        LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.large', MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 } },
+      }),
+    );
+    const before = await evaluateItem(rules.launchTemplate, await launchTemplateItem(ec2, id));
+    expect(before.ComplianceType).toBe('NON_COMPLIANT');
+    expect(before.Annotation).toContain('v2');
+
+    const result = await run('imdsv2-launch-template', { LaunchTemplateId: id });
+
+    expect(result.status).toBe('Success');
+    expect(result.path).toContain('VerifyLatestRequiresImdsV2');
+    expect(JSON.parse(String(result.outputs['CreateCompliantDefaultVersion.Payload']))).toMatchObject({ Changed: true, DefaultVersion: 1, PreviousLatestVersion: 2, LatestVersion: 3 });
+    expect((await defaultVersion(id)).VersionNumber).toBe(1);
+    const latest = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: ['$Latest'] }));
+    expect(latest.LaunchTemplateVersions?.[0].LaunchTemplateData).toMatchObject({ InstanceType: 't3.large', MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } });
+    expect((await evaluateItem(rules.launchTemplate, await launchTemplateItem(ec2, id))).ComplianceType).toBe('COMPLIANT');
   });
 
   test('a disabled endpoint stays disabled in the new version', async () => {

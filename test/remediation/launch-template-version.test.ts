@@ -77,6 +77,8 @@ describe('createCompliantDefaultVersion (mocked EC2)', () => {
       Changed: true,
       PreviousDefaultVersion: 3,
       DefaultVersion: 7,
+      PreviousLatestVersion: 3,
+      LatestVersion: 7,
       HttpPutResponseHopLimit: 2,
       HttpEndpoint: 'disabled',
     });
@@ -96,6 +98,38 @@ describe('createCompliantDefaultVersion (mocked EC2)', () => {
     const result = await createCompliantDefaultVersion(ec2, { launchTemplateId: 'lt-0123456789abcdef0' });
     expect(result).toMatchObject({ Changed: false, DefaultVersion: 4 });
     expect(ec2Mock.commandCalls(CreateLaunchTemplateVersionCommand)).toHaveLength(0);
+  });
+
+  test('Compliance: a compliant default with a non-compliant $Latest gets a compliant latest made from the latest\'s own data; the default stays', async () => {
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { Versions: ['$Default'] }).resolves({
+      LaunchTemplateVersions: [{ VersionNumber: 2, DefaultVersion: true, LaunchTemplateData: { ImageId: 'ami-default', MetadataOptions: { HttpTokens: 'required' } } }],
+    });
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { Versions: ['$Latest'] }).resolves({
+      LaunchTemplateVersions: [{ VersionNumber: 5, LaunchTemplateData: { ImageId: 'ami-latest', MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 } } }],
+    });
+    ec2Mock.on(CreateLaunchTemplateVersionCommand).resolves({ LaunchTemplateVersion: { VersionNumber: 6 } });
+    const result = await createCompliantDefaultVersion(ec2, { launchTemplateId: 'lt-0123456789abcdef0' });
+    expect(result).toMatchObject({ Changed: true, PreviousDefaultVersion: 2, DefaultVersion: 2, PreviousLatestVersion: 5, LatestVersion: 6 });
+    const creates = ec2Mock.commandCalls(CreateLaunchTemplateVersionCommand).map((c) => c.args[0].input);
+    expect(creates).toHaveLength(1);
+    expect(creates[0].SourceVersion).toBe('5');
+    expect(creates[0].LaunchTemplateData).toEqual({ ImageId: 'ami-latest', MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } });
+    expect(ec2Mock.commandCalls(ModifyLaunchTemplateCommand)).toHaveLength(0);
+  });
+
+  test('Compliance: default and a different latest both non-compliant: the default\'s copy is made first and made default, then the latest\'s copy becomes $Latest', async () => {
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { Versions: ['$Default'] }).resolves({
+      LaunchTemplateVersions: [{ VersionNumber: 2, DefaultVersion: true, LaunchTemplateData: { ImageId: 'ami-default' } }],
+    });
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { Versions: ['$Latest'] }).resolves({
+      LaunchTemplateVersions: [{ VersionNumber: 5, LaunchTemplateData: { ImageId: 'ami-latest', MetadataOptions: { HttpTokens: 'optional' } } }],
+    });
+    ec2Mock.on(CreateLaunchTemplateVersionCommand).resolvesOnce({ LaunchTemplateVersion: { VersionNumber: 6 } }).resolvesOnce({ LaunchTemplateVersion: { VersionNumber: 7 } });
+    const result = await createCompliantDefaultVersion(ec2, { launchTemplateId: 'lt-0123456789abcdef0' });
+    expect(result).toMatchObject({ Changed: true, DefaultVersion: 6, LatestVersion: 7 });
+    const sources = ec2Mock.commandCalls(CreateLaunchTemplateVersionCommand).map((c) => c.args[0].input.SourceVersion);
+    expect(sources).toEqual(['2', '5']);
+    expect(ec2Mock.commandCalls(ModifyLaunchTemplateCommand).map((c) => c.args[0].input.DefaultVersion)).toEqual(['6']);
   });
 
   test('Noncompliance 1: a template that does not exist is ResourceNotFound', async () => {

@@ -13,7 +13,7 @@ import {
   type ApiCaller,
   type AutomationDocument,
   type Step,
-} from './runner';
+} from '../../cli/local/automation';
 
 /** A fake AWS: answers by `service:Api`, records every call. */
 function fakeApi(answers: Record<string, (input: Record<string, unknown>) => unknown>) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { RULE_IDS, RULES } from '../../lambda/rules/catalog';
-import { checkDocument, documentIds, loadDocument, REPO_ROOT, resolveParameters, type AutomationDocument } from './runner';
+import { checkDocument, documentIds, loadDocument, REPO_ROOT, resolveParameters, type AutomationDocument } from '../../cli/local/automation';
 
 // The SSM document JSON schema the AWS language service ships; ajv 8 reads its draft-07 dialect.
 const SCHEMA_FILE = path.join(REPO_ROOT, 'node_modules', 'aws-ssm-document-language-service', 'dist', 'schema.json');

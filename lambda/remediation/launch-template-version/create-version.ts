@@ -16,28 +16,56 @@ export interface VersionRequest {
 
 export interface VersionResult {
   readonly LaunchTemplateId: string;
-  /** false when $Default already required IMDSv2 (with the wanted hop limit): nothing was created. */
+  /** false when $Default and $Latest already required IMDSv2 (with the wanted hop limit): nothing was created. */
   readonly Changed: boolean;
   readonly PreviousDefaultVersion: number;
   readonly DefaultVersion: number;
+  /** The $Latest version before the change. */
+  readonly PreviousLatestVersion: number;
+  /** The $Latest version after the change. */
+  readonly LatestVersion: number;
   readonly HttpPutResponseHopLimit?: number;
   readonly HttpEndpoint?: string;
 }
 
 const NOT_FOUND = /^InvalidLaunchTemplate(Id|Name)\.(NotFound|NotFoundException|Malformed|VersionNotFound)$/;
 
-async function defaultVersion(ec2: EC2Client, launchTemplateId: string): Promise<LaunchTemplateVersion> {
+async function readVersion(ec2: EC2Client, launchTemplateId: string, which: '$Default' | '$Latest'): Promise<LaunchTemplateVersion> {
   let versions: LaunchTemplateVersion[];
   try {
-    const out = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: launchTemplateId, Versions: ['$Default'] }));
+    const out = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: launchTemplateId, Versions: [which] }));
     versions = out.LaunchTemplateVersions ?? [];
   } catch (e) {
     if (NOT_FOUND.test(awsErrorName(e))) throw new ResourceNotFoundError(`Launch template ${launchTemplateId} does not exist`, { cause: e });
-    throw awsCallError(`DescribeLaunchTemplateVersions ${launchTemplateId} $Default`, e);
+    throw awsCallError(`DescribeLaunchTemplateVersions ${launchTemplateId} ${which}`, e);
   }
   const v = versions[0];
-  if (!v || v.VersionNumber === undefined) throw new ResourceNotFoundError(`Launch template ${launchTemplateId} has no default version`);
+  if (!v || v.VersionNumber === undefined) throw new ResourceNotFoundError(`Launch template ${launchTemplateId} has no ${which} version`);
   return v;
+}
+
+/** A new version made from `source` (all of its data) with IMDSv2 required; returns its number. */
+async function compliantCopy(ec2: EC2Client, launchTemplateId: string, source: LaunchTemplateVersion, hopLimit: number | undefined) {
+  const from = source.VersionNumber!;
+  const data = requestDataFromResponse(source.LaunchTemplateData ?? {});
+  data.MetadataOptions = requireImdsV2(source.LaunchTemplateData?.MetadataOptions, hopLimit);
+  let created: number | undefined;
+  try {
+    const out = await ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: launchTemplateId,
+        // Also given on AWS so members this SDK cannot read are still inherited from the source.
+        SourceVersion: String(from),
+        VersionDescription: `imdsv2-guard: IMDSv2 required (made from v${from})`,
+        LaunchTemplateData: data,
+      }),
+    );
+    created = out.LaunchTemplateVersion?.VersionNumber;
+  } catch (e) {
+    throw awsCallError(`CreateLaunchTemplateVersion ${launchTemplateId} from v${from}`, e);
+  }
+  if (created === undefined) throw new VerificationError(`CreateLaunchTemplateVersion ${launchTemplateId} returned no version number`);
+  return { created, options: data.MetadataOptions };
 }
 
 /**
@@ -47,49 +75,39 @@ async function defaultVersion(ec2: EC2Client, launchTemplateId: string): Promise
  * `aws ec2 modify-launch-template --default-version <PreviousDefaultVersion>`.
  */
 export async function createCompliantDefaultVersion(ec2: EC2Client, req: VersionRequest): Promise<VersionResult> {
-  const current = await defaultVersion(ec2, req.launchTemplateId);
+  const current = await readVersion(ec2, req.launchTemplateId, '$Default');
+  const latest = await readVersion(ec2, req.launchTemplateId, '$Latest');
   const previous = current.VersionNumber!;
+  const previousLatest = latest.VersionNumber!;
   const options = current.LaunchTemplateData?.MetadataOptions;
-  if (alreadyCompliant(options, req.hopLimit)) {
-    return {
-      LaunchTemplateId: req.launchTemplateId,
-      Changed: false,
-      PreviousDefaultVersion: previous,
-      DefaultVersion: previous,
-      HttpPutResponseHopLimit: options?.HttpPutResponseHopLimit,
-      HttpEndpoint: options?.HttpEndpoint,
-    };
+  const defaultOk = alreadyCompliant(options, req.hopLimit);
+  // The rule also judges $Latest (groups that follow $Latest launch from it): fix it too, from its own data.
+  const latestOk = previousLatest === previous || alreadyCompliant(latest.LaunchTemplateData?.MetadataOptions, req.hopLimit);
+  let defaultVersion = previous;
+  let latestVersion = previousLatest;
+  let kept = options;
+  if (!defaultOk) {
+    const made = await compliantCopy(ec2, req.launchTemplateId, current, req.hopLimit);
+    try {
+      await ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: req.launchTemplateId, DefaultVersion: String(made.created) }));
+    } catch (e) {
+      throw awsCallError(`ModifyLaunchTemplate ${req.launchTemplateId} DefaultVersion ${made.created}`, e);
+    }
+    defaultVersion = latestVersion = made.created;
+    kept = made.options;
   }
-
-  const data = requestDataFromResponse(current.LaunchTemplateData ?? {});
-  data.MetadataOptions = requireImdsV2(options, req.hopLimit);
-  let created: number | undefined;
-  try {
-    const out = await ec2.send(
-      new CreateLaunchTemplateVersionCommand({
-        LaunchTemplateId: req.launchTemplateId,
-        // Also given on AWS so members this SDK cannot read are still inherited from the source.
-        SourceVersion: String(previous),
-        VersionDescription: `imdsv2-guard: IMDSv2 required (made from v${previous})`,
-        LaunchTemplateData: data,
-      }),
-    );
-    created = out.LaunchTemplateVersion?.VersionNumber;
-  } catch (e) {
-    throw awsCallError(`CreateLaunchTemplateVersion ${req.launchTemplateId} from v${previous}`, e);
-  }
-  if (created === undefined) throw new VerificationError(`CreateLaunchTemplateVersion ${req.launchTemplateId} returned no version number`);
-  try {
-    await ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: req.launchTemplateId, DefaultVersion: String(created) }));
-  } catch (e) {
-    throw awsCallError(`ModifyLaunchTemplate ${req.launchTemplateId} DefaultVersion ${created}`, e);
+  if (!latestOk) {
+    // Made after the default's copy, so $Latest keeps the old latest's data (not the default's).
+    latestVersion = (await compliantCopy(ec2, req.launchTemplateId, latest, req.hopLimit)).created;
   }
   return {
     LaunchTemplateId: req.launchTemplateId,
-    Changed: true,
+    Changed: !defaultOk || !latestOk,
     PreviousDefaultVersion: previous,
-    DefaultVersion: created,
-    HttpPutResponseHopLimit: data.MetadataOptions.HttpPutResponseHopLimit,
-    HttpEndpoint: data.MetadataOptions.HttpEndpoint,
+    DefaultVersion: defaultVersion,
+    PreviousLatestVersion: previousLatest,
+    LatestVersion: latestVersion,
+    HttpPutResponseHopLimit: kept?.HttpPutResponseHopLimit,
+    HttpEndpoint: kept?.HttpEndpoint,
   };
 }

@@ -23,7 +23,7 @@ export function makeHandler(deps: () => VersionDependencies): VersionHandler {
     const launchTemplateId = requiredString(p, 'LaunchTemplateId', /^lt-[0-9a-f]{8,17}$/, 'a launch template id (lt-…)');
     const hop = integer(p, 'HttpPutResponseHopLimit', 0, 64, 0);
     const result = await createCompliantDefaultVersion(resolved.clients.ec2, { launchTemplateId, hopLimit: hop === 0 ? undefined : hop });
-    resolved.logger.info(result.Changed ? 'new default version requires IMDSv2' : 'default version already requires IMDSv2', { ...result });
+    resolved.logger.info(result.Changed ? 'default and latest versions now require IMDSv2' : 'default and latest versions already require IMDSv2', { ...result });
     return result;
   };
 }

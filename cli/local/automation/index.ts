@@ -1,4 +1,5 @@
-// The local SSM Automation runner the remediation tests use (see runner.ts for what it models).
+// A local SSM Automation runner (see runner.ts for what it models and what it does not). `npm run demo`
+// runs the remediation documents with it against moto; the remediation tests use it too.
 export * from './document';
 export { select, parseSelector, SelectorSyntaxError } from './selector';
 export { convert, asText, TypeConversionError } from './values';

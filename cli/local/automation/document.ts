@@ -43,6 +43,7 @@ export interface AutomationDocument {
   readonly outputs?: readonly string[];
 }
 
+/** The repository root (this file is cli/local/automation/document.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DOCUMENTS_DIR = path.join(REPO_ROOT, 'remediations');
 

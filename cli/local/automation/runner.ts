@@ -7,7 +7,7 @@ import { asText, convert } from './values';
 
 /**
  * A local runner for SSM Automation documents: what Automation would do with the steps our
- * documents use, against real AWS SDK v3 calls (pointed at moto in the tests).
+ * documents use, against real AWS SDK v3 calls (pointed at moto in the tests and in `npm run demo`).
  *
  * Semantics follow the Automation documentation: parameters get their defaults, types,
  * allowedPattern and allowedValues checked before the first step; `{{ }}` references resolve to
@@ -27,7 +27,7 @@ export type StandIn = (input: Record<string, unknown>) => Promise<unknown>;
 export interface RunOptions {
   /** Execution parameters, as given to StartAutomationExecution (values or their string forms). */
   readonly parameters?: Readonly<Record<string, unknown>>;
-  /** Performs Service/Api calls; the tests use SdkApiCaller pointed at moto. */
+  /** Performs Service/Api calls; the tests and the demo use SdkApiCaller pointed at moto. */
   readonly callApi: ApiCaller;
   /** Functions aws:invokeLambdaFunction may call, by name (an ARN is matched by its last segment). */
   readonly lambdas?: Readonly<Record<string, LambdaFunction>>;
