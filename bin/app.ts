@@ -2,6 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { configureApp } from '../lib/guard-app';
 import { addGuardrailsFromContext } from '../lib/guardrails/guardrails-context';
+import { addManagementFromContext } from '../lib/stackset/management-context';
 
 // Environment-agnostic: synth needs no credentials and the template deploys to any account/region.
 const app = new App();
@@ -9,3 +10,5 @@ const app = new App();
 configureApp(app);
 // The preventive guardrails (SCP + EC2 declarative policy), only with -c imdsv2-guard:guardrails=true.
 addGuardrailsFromContext(app);
+// The organization-wide deployment's package buckets and StackSet, only with -c imdsv2-guard:management=true.
+addManagementFromContext(app);

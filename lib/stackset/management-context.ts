@@ -180,6 +180,6 @@ export function addManagementFromContext(app: App, template?: MemberTemplate): M
   });
   // Ordering only: `cdk deploy Imdsv2GuardStackSet` creates missing buckets first. The packages
   // must still be uploaded between the two (see lib/stackset/README.md).
-  for (const bucket of Object.values(buckets)) stackSet.addDependency(bucket);
+  for (const bucket of Object.values(buckets)) stackSet.addStackDependency(bucket);
   return { buckets, stackSet };
 }

@@ -139,6 +139,12 @@ export function synthMemberTemplate(functionKeys: Record<RuleId, string>, contex
   try {
     const app = new App({ outdir, context: { ...context } });
     const { props } = configFromContext(app.node);
+    if (props.remediation) {
+      // Refused rather than dropped: a packaged template must do what the context asked for.
+      throw new Error(
+        `Context "imdsv2-guard:remediation" = ${props.remediation.mode}: the StackSet member template does not deploy remediation yet (its RemediationMode parameter is reserved). Package with imdsv2-guard:remediation=none.`,
+      );
+    }
     const stack = new Imdsv2GuardMemberStack(app, 'Imdsv2GuardMember', {
       functionKeys,
       description: `imdsv2-guard ${version} StackSet member: AWS Config custom rules that enforce EC2 IMDSv2`,

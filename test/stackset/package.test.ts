@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { RULE_IDS } from '../../lambda/rules/catalog';
+import { BUCKET_DIR, functionKey, MANIFEST_FILE, packageStackSet, readPackage, sha256, TEMPLATE_FILE, templateKey } from '../../lib/stackset/package';
+import { zip } from '../../lib/stackset/zip';
+import { LAMBDA_DIR, packageIntoTemp, readZipWithPython, REPO_ROOT } from './support';
+
+/** Every file below a directory, relative, `/`-separated. */
+function files(dir: string, base = dir): string[] {
+  return readdirSync(dir).flatMap((e) => {
+    const p = path.join(dir, e);
+    return statSync(p).isDirectory() ? files(p, base) : [path.relative(base, p).split(path.sep).join('/')];
+  });
+}
+
+describe('npm run package:stackset', () => {
+  const { dir, manifest } = packageIntoTemp();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const version = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version;
+
+  test.each(RULE_IDS)('%s: the zip holds only index.js, byte for byte the dist/lambda bundle the unit and integration tests run', (ruleId) => {
+    const built = readFileSync(path.join(LAMBDA_DIR, ruleId, 'index.js'));
+    const packaged = manifest.functions[ruleId];
+    const zipFile = path.join(dir, BUCKET_DIR, packaged.key);
+    // Read back by Python's zipfile, an independent implementation that also checks the CRC.
+    expect(readZipWithPython(zipFile)).toEqual([{ name: 'index.js', sha256: sha256(built), mode: '0o100644', date: [1980, 1, 1, 0, 0, 0], size: built.length }]);
+    expect(packaged.indexSha256).toBe(sha256(built));
+    expect(packaged.zipSha256).toBe(sha256(readFileSync(zipFile)));
+    expect(packaged.key).toBe(`imdsv2-guard/${version}/${ruleId}-${sha256(built).slice(0, 12)}.zip`);
+    expect(packaged.key).toBe(functionKey(version, ruleId, packaged.indexSha256));
+  });
+
+  test('the packaged handler loads and exports `handler`, as Lambda will call index.handler', () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-unzipped-'));
+    try {
+      const zipFile = path.join(dir, BUCKET_DIR, manifest.functions['imdsv2-instance'].key);
+      const run = spawnSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', zipFile, scratch], { encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      const loaded = require(path.join(scratch, 'index.js')) as { handler?: unknown };
+      expect(typeof loaded.handler).toBe('function');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  test('bucket/ mirrors the bucket: the five zips and the template, at their keys, nothing else', () => {
+    expect(files(path.join(dir, BUCKET_DIR)).sort()).toEqual([...RULE_IDS.map((r) => manifest.functions[r].key), manifest.template.key].sort());
+    expect(readdirSync(dir).sort()).toEqual([BUCKET_DIR, MANIFEST_FILE, TEMPLATE_FILE].sort());
+  });
+
+  test('the template is the one uploaded for TemplateURL, content-addressed, and names each zip by its manifest key', () => {
+    const body = readFileSync(path.join(dir, TEMPLATE_FILE));
+    expect(readFileSync(path.join(dir, BUCKET_DIR, manifest.template.key)).equals(body)).toBe(true);
+    expect(manifest.template).toEqual({ file: TEMPLATE_FILE, key: templateKey(version, sha256(body)), sha256: sha256(body), bytes: body.length });
+    const template = JSON.parse(body.toString('utf8'));
+    const keys = Object.values(template.Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => [r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME, r.Properties.Code.S3Key]);
+    expect(Object.fromEntries(keys)).toEqual(Object.fromEntries(RULE_IDS.map((r) => [r, manifest.functions[r].key])));
+    expect(readPackage(dir).manifest).toEqual(manifest);
+  });
+
+  test('is deterministic: packaging again gives the same bytes and keys', () => {
+    const again = packageIntoTemp();
+    try {
+      expect(again.manifest).toEqual(manifest);
+      for (const f of files(path.join(dir, BUCKET_DIR))) {
+        expect({ f, same: readFileSync(path.join(again.dir, BUCKET_DIR, f)).equals(readFileSync(path.join(dir, BUCKET_DIR, f))) }).toEqual({ f, same: true });
+      }
+    } finally {
+      rmSync(again.dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a changed bundle gets a new key and a new template; the others keep theirs', () => {
+    const lambdaDir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-lambda-'));
+    const out = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-stackset-'));
+    try {
+      for (const r of RULE_IDS) {
+        mkdirSync(path.join(lambdaDir, r));
+        copyFileSync(path.join(LAMBDA_DIR, r, 'index.js'), path.join(lambdaDir, r, 'index.js'));
+      }
+      writeFileSync(path.join(lambdaDir, 'imdsv2-instance', 'index.js'), Buffer.concat([readFileSync(path.join(LAMBDA_DIR, 'imdsv2-instance', 'index.js')), Buffer.from('\n')]));
+      const changed = packageStackSet({ outDir: out, lambdaDir, context: undefined });
+      expect(changed.functions['imdsv2-instance'].key).not.toBe(manifest.functions['imdsv2-instance'].key);
+      for (const r of RULE_IDS.filter((x) => x !== 'imdsv2-instance')) expect(changed.functions[r].key).toBe(manifest.functions[r].key);
+      expect(changed.template.key).not.toBe(manifest.template.key);
+    } finally {
+      rmSync(lambdaDir, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test('a missing bundle fails with what to run', () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-nolambda-'));
+    try {
+      expect(() => packageStackSet({ outDir: path.join(empty, 'out'), lambdaDir: empty })).toThrow(/imdsv2-instance\/index\.js does not exist: run `npm run build` first/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('a template edited after packaging is refused by the management app', () => {
+    const copy = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-edited-'));
+    try {
+      copyFileSync(path.join(dir, MANIFEST_FILE), path.join(copy, MANIFEST_FILE));
+      writeFileSync(path.join(copy, TEMPLATE_FILE), `${readFileSync(path.join(dir, TEMPLATE_FILE), 'utf8')} `);
+      expect(() => readPackage(copy)).toThrow(/changed since it was packaged/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('scripts/package-stackset.ts', () => {
+  test('writes dist-like output and prints the upload command of every region and the management-account deploy', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-script-'));
+    try {
+      const run = spawnSync(
+        path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+        ['scripts/package-stackset.ts', '--out', out, '--regions', 'us-east-1,eu-west-1', '--bucket-prefix', 'acme-imdsv2-guard'],
+        { cwd: REPO_ROOT, encoding: 'utf8' },
+      );
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+      const lines = run.stdout.split('\n').map((l) => l.trim());
+      for (const region of ['us-east-1', 'eu-west-1']) {
+        expect(lines).toContain(`aws s3 cp ${out}/bucket/ s3://acme-imdsv2-guard-${region}/ --recursive --region ${region}`);
+        expect(lines).toContain(
+          `aws cloudformation deploy --stack-name imdsv2-guard --template-file ${out}/${TEMPLATE_FILE} --capabilities CAPABILITY_IAM --parameter-overrides AssetBucketPrefix=acme-imdsv2-guard --region ${region}`,
+        );
+      }
+      expect(existsSync(path.join(out, MANIFEST_FILE))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses an unknown option with the usage', () => {
+    const run = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/package-stackset.ts', '--region', 'us-east-1'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/unknown argument --region\nusage: package-stackset/);
+  });
+});
+
+describe('zip', () => {
+  test('writes archives a standard reader opens, with fixed dates and modes, identical for identical input', () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-zip-'));
+    try {
+      const entries = [
+        { name: 'index.js', data: Buffer.from('exports.handler = async () => 42;\n') },
+        { name: 'empty.txt', data: Buffer.alloc(0) },
+        { name: 'dir/ünïcødé.json', data: Buffer.from('{"a":1}') },
+      ];
+      const file = path.join(scratch, 'a.zip');
+      writeFileSync(file, zip(entries));
+      expect(readZipWithPython(file)).toEqual(
+        entries.map((e) => ({ name: e.name, sha256: sha256(e.data), mode: '0o100644', date: [1980, 1, 1, 0, 0, 0], size: e.data.length })),
+      );
+      expect(zip(entries).equals(zip(entries))).toBe(true);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  test.each(['', '/abs', 'a/../b'])('refuses the entry name %j', (name) => {
+    expect(() => zip([{ name, data: Buffer.alloc(1) }])).toThrow(/invalid or duplicate entry name/);
+  });
+});
