@@ -19,6 +19,7 @@ export const CONTEXT_KEYS = {
   architecture: 'imdsv2-guard:architecture',
   memorySize: 'imdsv2-guard:memorySize',
   ruleNamePrefix: 'imdsv2-guard:ruleNamePrefix',
+  controlIdsInName: 'imdsv2-guard:controlIdsInName',
 } as const;
 
 export const DEFAULT_STACK_NAME = 'Imdsv2Guard';
@@ -55,6 +56,7 @@ export function configFromContext(node: Node): GuardConfig {
       ),
       memorySize: optional(read(CONTEXT_KEYS.memorySize), (v) => integer(CONTEXT_KEYS.memorySize, v, 128, 10240)),
       ruleNamePrefix: optional(node.tryGetContext(CONTEXT_KEYS.ruleNamePrefix), (v) => text(CONTEXT_KEYS.ruleNamePrefix, v, true)),
+      controlIdsInName: optional(read(CONTEXT_KEYS.controlIdsInName), (v) => flag(CONTEXT_KEYS.controlIdsInName, v)),
       remediation: remediationFromContext(node),
     },
   };
@@ -120,4 +122,11 @@ function runtime(value: unknown): Runtime {
   const found = Runtime.ALL.find((r) => r.name === name && !r.isVariable);
   if (!found) fail(CONTEXT_KEYS.runtime, `unknown Lambda runtime "${name}" (e.g. nodejs22.x)`);
   return found;
+}
+
+/** `true`/`false` from cdk.json, or the strings from `-c key=value`. */
+function flag(key: string, value: unknown): boolean {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  return fail(key, `expected true or false, got ${JSON.stringify(value)}`);
 }

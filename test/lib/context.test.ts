@@ -71,3 +71,12 @@ describe('configFromContext', () => {
     expect(() => read({ [key]: value })).toThrow(message);
   });
 });
+
+describe('configFromContext: imdsv2-guard:controlIdsInName', () => {
+  test('Compliance: "true" from the command line puts the control ids in the rule names', () => {
+    expect(configFromContext(new App({ context: { 'imdsv2-guard:controlIdsInName': 'true' } }).node).props.controlIdsInName).toBe(true);
+  });
+  test('Noncompliance 1: anything but true/false fails with the key named', () => {
+    expect(() => configFromContext(new App({ context: { 'imdsv2-guard:controlIdsInName': 'yes' } }).node)).toThrow(/imdsv2-guard:controlIdsInName/);
+  });
+});
