@@ -136,7 +136,8 @@ export function parseConfigurationItem(raw: unknown, where = 'configurationItem'
   let configuration: Json | null;
   const c = raw.configuration;
   if (c === undefined || c === null) configuration = null;
-  else if (typeof c === 'string') configuration = parseJsonObject(c, `${where}.configuration`);
+  // A history item with no configuration (a deleted resource) can carry it as the JSON text `null`.
+  else if (typeof c === 'string') configuration = c.trim() === 'null' ? null : parseJsonObject(c, `${where}.configuration`);
   else if (isObject(c)) configuration = c;
   else throw new MalformedEventError(`${where}.configuration must be an object (got ${describe(c)})`);
   if (configuration === null && (status === 'OK' || status === 'ResourceDiscovered')) {

@@ -115,7 +115,8 @@ function templateLabel(ref: TemplateRef, v: LaunchTemplateVersion | undefined): 
   const id = v?.LaunchTemplateId ?? ref.id ?? ref.name;
   const name = v?.LaunchTemplateName ?? ref.name;
   const number = v?.VersionNumber !== undefined ? `v${v.VersionNumber}` : ref.version;
-  const alias = ref.version.startsWith('$') ? ` ${ref.version}` : '';
+  // An unresolved `$Default` already shows as the number; naming it twice reads as a typo.
+  const alias = ref.version.startsWith('$') && v?.VersionNumber !== undefined ? ` ${ref.version}` : '';
   return `LT ${id}${name && name !== id ? ` (${name})` : ''} ${number}${alias}`;
 }
 
