@@ -22,15 +22,23 @@ export interface ClientOptions {
   readonly maxAttempts?: number;
 }
 
-/** Creates the clients with adaptive retry (client-side rate limiting on throttling, backoff on 5xx). */
-export function createClients(options: ClientOptions = {}): Clients {
-  const common = {
+/**
+ * The configuration every SDK client of this project gets: adaptive retry (client-side rate limiting
+ * on throttling, backoff on 5xx), so no code here writes its own retry loop.
+ */
+export function sdkClientConfig(options: ClientOptions = {}) {
+  return {
     region: options.region,
     endpoint: options.endpoint,
     credentials: options.credentials,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 8,
   } as const;
+}
+
+/** Creates the rules' clients. */
+export function createClients(options: ClientOptions = {}): Clients {
+  const common = sdkClientConfig(options);
   return {
     config: new ConfigServiceClient(common),
     ec2: new EC2Client(common),
