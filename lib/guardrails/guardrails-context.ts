@@ -1,5 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { flag, integer, jsonObject, list, oneOf, optionalContext, text } from '../context-values';
 import type { Imdsv2DeclarativePolicyProps, Imdsv2GuardrailsProps } from './imdsv2-guardrails';
 import { Imdsv2GuardrailsStack } from './imdsv2-guardrails-stack';
 
@@ -31,77 +32,33 @@ export interface GuardrailsConfig {
   readonly props: Imdsv2GuardrailsProps;
 }
 
-function fail(key: string, message: string): never {
-  throw new Error(`Context "${key}": ${message}`);
-}
-
-function bool(key: string, value: unknown): boolean {
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  return fail(key, `expected true or false, got ${JSON.stringify(value)}`);
-}
-
-/** A list from JSON (cdk.json) or a comma-separated string (`-c key=a,b`). */
-function list(key: string, value: unknown): string[] {
-  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
-  if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) fail(key, 'expected a list of strings or a comma-separated string');
-  return items as string[];
-}
-
-function integer(key: string, value: unknown): number {
-  const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n)) fail(key, `expected an integer, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-function oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    fail(key, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  return value as T;
-}
-
 function declarative(key: string, value: unknown): Imdsv2DeclarativePolicyProps | undefined {
   if (value === true || value === 'true') return {};
   if (value === false || value === 'false') return undefined;
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      fail(key, 'expected true, false or a JSON object');
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(key, 'expected true, false or a JSON object');
+  const expected = 'expected true, false or a JSON object';
   // Field values are validated by the construct, which names the offending setting.
-  return parsed as Imdsv2DeclarativePolicyProps;
+  return jsonObject(key, value, expected, expected) as Imdsv2DeclarativePolicyProps;
 }
 
 /** Reads the guardrails settings from CDK context; absent keys keep the construct defaults. */
 export function guardrailsConfigFromContext(node: Node): GuardrailsConfig {
   const K = GUARDRAIL_CONTEXT_KEYS;
-  const read = (key: string): unknown => {
-    const v = node.tryGetContext(key);
-    return v === '' || v === null ? undefined : v;
-  };
-  const opt = <T>(key: string, parse: (k: string, v: unknown) => T): T | undefined => {
-    const v = read(key);
-    return v === undefined ? undefined : parse(key, v);
-  };
-  const stackName = opt(K.stackName, (k, v) => (typeof v === 'string' ? v : fail(k, 'expected a string')));
+  const opt = <T>(key: string, parse: (k: string, v: unknown) => T): T | undefined => optionalContext(node, key, parse);
+  const anyText = (k: string, v: unknown) => text(k, v, true);
+  const stackName = opt(K.stackName, anyText);
   return {
-    enabled: opt(K.enabled, bool) ?? false,
+    enabled: opt(K.enabled, flag) ?? false,
     stackName: stackName ?? DEFAULT_GUARDRAILS_STACK_NAME,
     props: {
       mode: opt(K.mode, (k, v) => oneOf(k, v, ['review', 'enforce'] as const)),
       targetIds: opt(K.targetIds, list),
       breakGlassRoleNames: opt(K.breakGlassRoleNames, list),
       exemptAccountIds: opt(K.exemptAccountIds, list),
-      maxHopLimit: opt(K.maxHopLimit, integer),
-      denyLaunchConfigurations: opt(K.denyLaunchConfigurations, bool),
+      maxHopLimit: opt(K.maxHopLimit, (k, v) => integer(k, v, { signed: true })),
+      denyLaunchConfigurations: opt(K.denyLaunchConfigurations, flag),
       metadataDefaultsLock: opt(K.metadataDefaultsLock, (k, v) => oneOf(k, v, ['weakening', 'all'] as const)),
       hardeningRoleNames: opt(K.hardeningRoleNames, list),
-      partition: opt(K.partition, (k, v) => (typeof v === 'string' ? v : fail(k, 'expected a string'))),
+      partition: opt(K.partition, anyText),
       declarativePolicy: opt(K.declarativePolicy, declarative),
     },
   };

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { fail, integer, jsonObject, oneOf, optionalContext } from '../context-values';
 import { RULE_IDS, type RuleId } from '../../lambda/rules/catalog';
 import type { StaticParameterValue } from './document-content';
 import type { RemediationMode } from './imdsv2-remediation';
@@ -14,34 +15,10 @@ export const REMEDIATION_CONTEXT_KEYS = {
 
 const MODES: ReadonlyArray<RemediationMode | 'none'> = ['none', 'documents-only', 'manual', 'automatic'];
 
-function fail(key: string, message: string): never {
-  throw new Error(`Context "${key}": ${message}`);
-}
-
-function read(node: Node, key: string): unknown {
-  const v = node.tryGetContext(key);
-  return v === '' || v === null ? undefined : v;
-}
-
-function integer(key: string, value: unknown): number {
-  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n)) fail(key, `expected an integer, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-function overrides(value: unknown): Partial<Record<RuleId, RemediationOverrides>> {
-  const key = REMEDIATION_CONTEXT_KEYS.overrides;
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      fail(key, 'is not valid JSON');
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(key, 'expected a JSON object keyed by rule id');
+function overrides(key: string, value: unknown): Partial<Record<RuleId, RemediationOverrides>> {
+  const parsed = jsonObject(key, value, 'expected a JSON object keyed by rule id');
   const out: Partial<Record<RuleId, RemediationOverrides>> = {};
-  for (const [id, o] of Object.entries(parsed as Record<string, unknown>)) {
+  for (const [id, o] of Object.entries(parsed)) {
     if (!(RULE_IDS as readonly string[]).includes(id)) fail(key, `unknown rule id ${id}`);
     if (typeof o !== 'object' || o === null || Array.isArray(o)) fail(key, `${id}: expected {"mode": ..., "parameters": {...}}`);
     const { mode, parameters, ...rest } = o as Record<string, unknown>;
@@ -63,18 +40,16 @@ function overrides(value: unknown): Partial<Record<RuleId, RemediationOverrides>
  * is opt-in). Values from the command line arrive as strings, values from cdk.json as JSON.
  */
 export function remediationFromContext(node: Node): Imdsv2RemediationsSettings | undefined {
-  const mode = read(node, REMEDIATION_CONTEXT_KEYS.mode);
+  const K = REMEDIATION_CONTEXT_KEYS;
+  const mode = optionalContext(node, K.mode, (k, v) => oneOf(k, v, MODES));
   if (mode === undefined || mode === 'none') return undefined;
-  if (typeof mode !== 'string' || !MODES.includes(mode as RemediationMode)) {
-    fail(REMEDIATION_CONTEXT_KEYS.mode, `expected one of ${MODES.join(', ')}, got ${JSON.stringify(mode)}`);
-  }
-  const attempts = read(node, REMEDIATION_CONTEXT_KEYS.maximumAutomaticAttempts);
-  const retry = read(node, REMEDIATION_CONTEXT_KEYS.retryAttemptSeconds);
-  const o = read(node, REMEDIATION_CONTEXT_KEYS.overrides);
+  const attempts = optionalContext(node, K.maximumAutomaticAttempts, integer);
+  const retry = optionalContext(node, K.retryAttemptSeconds, integer);
+  const o = optionalContext(node, K.overrides, overrides);
   return {
-    mode: mode as RemediationMode,
-    ...(attempts !== undefined ? { maximumAutomaticAttempts: integer(REMEDIATION_CONTEXT_KEYS.maximumAutomaticAttempts, attempts) } : {}),
-    ...(retry !== undefined ? { retryAttemptSeconds: integer(REMEDIATION_CONTEXT_KEYS.retryAttemptSeconds, retry) } : {}),
-    ...(o !== undefined ? { overrides: overrides(o) } : {}),
+    mode,
+    ...(attempts !== undefined ? { maximumAutomaticAttempts: attempts } : {}),
+    ...(retry !== undefined ? { retryAttemptSeconds: retry } : {}),
+    ...(o !== undefined ? { overrides: o } : {}),
   };
 }

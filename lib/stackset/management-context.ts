@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { fail, flag, integer, jsonObject, list, oneOf, optionalContext, text } from '../context-values';
 import { PROJECT_ROOT } from '../bundling';
 import { Imdsv2GuardAssetBucketStack } from './asset-bucket-stack';
 import { type CallAs, type ConcurrencyMode, Imdsv2GuardStackSetStack, type RegionConcurrency } from './management-stack';
@@ -53,51 +54,16 @@ export interface ManagementConfig {
   readonly packageDir: string;
 }
 
-function fail(key: string, message: string): never {
-  throw new Error(`Context "${key}": ${message}`);
-}
-
-function bool(key: string, value: unknown): boolean {
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  return fail(key, `expected true or false, got ${JSON.stringify(value)}`);
-}
-
-function text(key: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') fail(key, 'expected a string');
-  return value.trim();
-}
-
-function list(key: string, value: unknown): string[] {
-  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
-  if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) fail(key, 'expected a list of strings or a comma-separated string');
-  return items as string[];
-}
-
-function integer(key: string, value: unknown): number {
-  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n)) fail(key, `expected an integer, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-function oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) fail(key, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  return value as T;
+/** A non-blank string, trimmed. */
+function trimmed(key: string, value: unknown): string {
+  return text(key, value).trim();
 }
 
 function stringMap(key: string, value: unknown): Record<string, string> {
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      fail(key, 'is not valid JSON');
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(key, 'expected a JSON object of template parameter values');
+  const parsed = jsonObject(key, value, 'expected a JSON object of template parameter values');
   // CloudFormation parameter values are strings; numbers and booleans from cdk.json are converted.
   return Object.fromEntries(
-    Object.entries(parsed as Record<string, unknown>).map(([k, v]) => {
+    Object.entries(parsed).map(([k, v]) => {
       if (!['string', 'number', 'boolean'].includes(typeof v)) fail(key, `${k}: expected a string, number or boolean`);
       return [k, String(v)];
     }),
@@ -107,33 +73,26 @@ function stringMap(key: string, value: unknown): Record<string, string> {
 /** Reads the management settings; the required ones only when `imdsv2-guard:management` is true. */
 export function managementConfigFromContext(node: Node, env: NodeJS.ProcessEnv = process.env): ManagementConfig | undefined {
   const K = MANAGEMENT_CONTEXT_KEYS;
-  const read = (key: string): unknown => {
-    const v = node.tryGetContext(key);
-    return v === '' || v === null ? undefined : v;
-  };
-  const opt = <T>(key: string, parse: (k: string, v: unknown) => T): T | undefined => {
-    const v = read(key);
-    return v === undefined ? undefined : parse(key, v);
-  };
+  const opt = <T>(key: string, parse: (k: string, v: unknown) => T): T | undefined => optionalContext(node, key, parse);
   const req = <T>(key: string, parse: (k: string, v: unknown) => T, hint: string): T => opt(key, parse) ?? fail(key, `required with ${K.enabled}=true (${hint})`);
-  if (!(opt(K.enabled, bool) ?? false)) return undefined;
-  const region = opt(K.region, text) ?? env.CDK_DEFAULT_REGION;
+  if (!(opt(K.enabled, flag) ?? false)) return undefined;
+  const region = opt(K.region, trimmed) ?? env.CDK_DEFAULT_REGION;
   return {
     enabled: true,
-    organizationId: req(K.organizationId, text, 'e.g. o-a1b2c3d4e5'),
+    organizationId: req(K.organizationId, trimmed, 'e.g. o-a1b2c3d4e5'),
     organizationalUnitIds: req(K.organizationalUnitIds, list, 'e.g. ou-ab12-cdefgh34,ou-ab12-ijklmn56 or the root r-ab12'),
     regions: req(K.regions, list, 'e.g. us-east-1,eu-west-1'),
-    assetBucketPrefix: req(K.assetBucketPrefix, text, 'e.g. acme-imdsv2-guard'),
+    assetBucketPrefix: req(K.assetBucketPrefix, trimmed, 'e.g. acme-imdsv2-guard'),
     region: region ?? fail(K.region, 'required: the StackSet region (or run with a default region configured)'),
-    stackSetName: opt(K.stackSetName, text),
+    stackSetName: opt(K.stackSetName, trimmed),
     callAs: opt(K.callAs, (k, v) => oneOf(k, v, ['SELF', 'DELEGATED_ADMIN'] as const)),
     failureTolerancePercentage: opt(K.failureTolerancePercentage, integer),
     maxConcurrentPercentage: opt(K.maxConcurrentPercentage, integer),
     concurrencyMode: opt(K.concurrencyMode, (k, v) => oneOf(k, v, ['SOFT_FAILURE_TOLERANCE', 'STRICT_FAILURE_TOLERANCE'] as const)),
     regionConcurrency: opt(K.regionConcurrency, (k, v) => oneOf(k, v, ['PARALLEL', 'SEQUENTIAL'] as const)),
-    retainStacksOnAccountRemoval: opt(K.retainStacksOnAccountRemoval, bool),
+    retainStacksOnAccountRemoval: opt(K.retainStacksOnAccountRemoval, flag),
     parameters: opt(K.parameters, stringMap),
-    packageDir: path.resolve(PROJECT_ROOT, opt(K.packageDir, text) ?? path.join('dist', 'stackset')),
+    packageDir: path.resolve(PROJECT_ROOT, opt(K.packageDir, trimmed) ?? path.join('dist', 'stackset')),
   };
 }
 
