@@ -1,7 +1,8 @@
 // Packages imdsv2-guard for the organization-wide deployment (npm run package:stackset): zips the
-// rule bundles `npm run build` wrote to dist/lambda/<id>/index.js, synthesizes the StackSet member
+// rule bundles `npm run build` wrote to dist/lambda/<id>/index.js and the remediation helper bundles
+// (dist/lambda/remediation/<entry>/index.js), synthesizes the StackSet member
 // template with their S3 keys, writes both (and a manifest) to dist/stackset/, and prints the
-// commands that upload them to each region's bucket. See lib/stackset/README.md.
+// commands that upload them to each region's bucket. See the README's "Organization-wide deployment".
 //
 //   npm run package:stackset -- --regions us-east-1,eu-west-1 --bucket-prefix acme-imdsv2-guard
 //
@@ -10,7 +11,7 @@
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../lib/bundling';
 import { MANAGEMENT_CONTEXT_KEYS } from '../lib/stackset/management-context';
-import { BUCKET_DIR, cdkJsonContext, packageStackSet, TEMPLATE_FILE, uploadCommands } from '../lib/stackset/package';
+import { BUCKET_DIR, cdkJsonContext, deployCommands, packageStackSet, TEMPLATE_FILE, uploadCommands } from '../lib/stackset/package';
 
 interface Args {
   regions?: string[];
@@ -86,7 +87,9 @@ function main(): void {
 
   console.log(`Packaged imdsv2-guard ${manifest.version} for StackSets in ${out}/`);
   console.log(`  ${TEMPLATE_FILE}  ${manifest.template.bytes} bytes  -> ${manifest.template.key}`);
-  for (const [id, f] of Object.entries(manifest.functions)) console.log(`  ${id.padEnd(28)} ${kib(f.zipBytes).padStart(9)}  -> ${f.key}`);
+  const bundles = [...Object.entries(manifest.functions), ...Object.entries(manifest.helpers).map(([entry, f]) => [`remediation/${entry}`, f] as const)];
+  const width = Math.max(...bundles.map(([name]) => name.length));
+  for (const [name, f] of bundles) console.log(`  ${name.padEnd(width)} ${kib(f.zipBytes).padStart(9)}  -> ${f.key}`);
 
   const regionList = regions && regions.length > 0 ? regions : ['<region>'];
   const bucketPrefix = prefix ?? '<prefix>';
@@ -95,11 +98,7 @@ function main(): void {
   if (!regions?.length || !prefix) console.log('  (give --regions and --bucket-prefix, or the imdsv2-guard:management:* context, to fill in <region> and <prefix>)');
 
   console.log('\nThe management account itself (a service-managed StackSet never deploys there), per region:');
-  for (const region of regionList) {
-    console.log(
-      `  aws cloudformation deploy --stack-name imdsv2-guard --template-file ${out}/${TEMPLATE_FILE} --capabilities CAPABILITY_IAM --parameter-overrides AssetBucketPrefix=${bucketPrefix} --region ${region}`,
-    );
-  }
+  for (const command of deployCommands(out, bucketPrefix, regionList, manifest.template.bytes)) console.log(`  ${command}`);
 }
 
 try {

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { Aws, CfnResource, Duration, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnCondition, CfnResource, Duration, Fn, type IResolvable, Validations } from 'aws-cdk-lib';
 import { CfnRemediationConfiguration, type CfnConfigRule } from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type Code, Function as LambdaFunction, Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
@@ -68,6 +68,20 @@ export interface Imdsv2RemediationOptions {
    * @default the imdsv2-guard repository root
    */
   readonly projectRoot?: string;
+  /**
+   * Automatic mode only: make the remediation automatic only where this condition is true, and
+   * manual elsewhere. `Automatic` becomes `Fn::If [<condition>, true, false]` and the settings
+   * that only apply to automatic remediation (attempts, retry window, execution controls) become
+   * `Fn::If [<condition>, <value>, AWS::NoValue]`. For a template whose mode is a parameter.
+   * @default - the mode alone decides
+   */
+  readonly automaticCondition?: CfnCondition;
+  /**
+   * Set on every CloudFormation resource of the remediation (document, roles, function, log
+   * group, remediation configuration), so a template parameter can choose whether it exists.
+   * @default - the resources are unconditional
+   */
+  readonly condition?: CfnCondition;
 }
 
 export interface Imdsv2RemediationProps extends Imdsv2RemediationOptions {
@@ -81,6 +95,13 @@ export interface Imdsv2RemediationProps extends Imdsv2RemediationOptions {
    * @default - the document's defaults
    */
   readonly parameters?: Readonly<Record<string, StaticParameterValue>>;
+  /**
+   * The helper function's code, already bundled: a zip holding the bundle as `index.js` (handler
+   * `index.handler`), e.g. `Code.fromBucket(bucket, key)` for a template that must not depend on
+   * CDK assets (the StackSet member template). Only for a remediation with a helper function.
+   * @default - bundled from `lambda/remediation/<entry>/handler.ts` at synth time as a CDK asset
+   */
+  readonly code?: Code;
 }
 
 const NAME_PREFIX = /^[A-Za-z0-9_.-]*$/;
@@ -97,7 +118,8 @@ export class Imdsv2Remediation extends Construct {
   public readonly document: CfnDocument;
   /** The role Automation assumes: passed as AutomationAssumeRole and the document's default. */
   public readonly automationRole: iam.Role;
-  public readonly function?: NodejsFunction;
+  /** The helper function: a NodejsFunction unless `code` was given. */
+  public readonly function?: LambdaFunction;
   public readonly functionRole?: iam.Role;
   public readonly logGroup?: LogGroup;
   public readonly remediationConfiguration?: CfnRemediationConfiguration;
@@ -111,6 +133,8 @@ export class Imdsv2Remediation extends Construct {
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     this.documentName = documentName(props.documentNamePrefix ?? '', spec.id);
     const source = readDocument(projectRoot, spec.id);
+    if (props.code && !spec.helper) throw new Error(`${props.ruleId}: code given, but this remediation has no helper function`);
+    if (props.automaticCondition && mode !== 'automatic') throw new Error(`${props.ruleId}: automaticCondition needs mode automatic (got ${mode})`);
 
     if (spec.helper) {
       const helper = spec.helper;
@@ -130,11 +154,7 @@ export class Imdsv2Remediation extends Construct {
       acknowledgeWildcards(this.functionRole, helper.grants);
       const runtime = props.runtime ?? Runtime.NODEJS_22_X;
       checkRuntime(runtime);
-      this.function = new NodejsFunction(this, 'Function', {
-        entry: path.join(projectRoot, 'lambda', 'remediation', helper.entry, 'handler.ts'),
-        projectRoot,
-        depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-        handler: 'handler',
+      const functionProps = {
         runtime,
         architecture: props.architecture ?? Architecture.ARM_64,
         memorySize: props.memorySize ?? 256,
@@ -143,8 +163,17 @@ export class Imdsv2Remediation extends Construct {
         logGroup: this.logGroup,
         description: `imdsv2-guard: ${helper.description}`.slice(0, 256),
         environment: { POWERTOOLS_SERVICE_NAME: helper.entry, LOG_LEVEL: props.logLevel ?? 'INFO' },
-        bundling: nodejsBundling(),
-      });
+      };
+      this.function = props.code
+        ? new LambdaFunction(this, 'Function', { ...functionProps, code: props.code, handler: 'index.handler' })
+        : new NodejsFunction(this, 'Function', {
+            ...functionProps,
+            entry: path.join(projectRoot, 'lambda', 'remediation', helper.entry, 'handler.ts'),
+            projectRoot,
+            depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+            handler: 'handler',
+            bundling: nodejsBundling(),
+          });
       // The policy is inline in the role the function references: CDK's DependsOn on it is redundant (cfn-lint W3005).
       (this.function.node.defaultChild as CfnResource).addDeletionOverride('DependsOn');
       Validations.of(this.function).acknowledge({
@@ -191,6 +220,17 @@ export class Imdsv2Remediation extends Construct {
         parameters[name] = { StaticValue: { Values: [staticValue(source, spec.id, name, value)] } };
       }
       const automatic = mode === 'automatic';
+      // With a condition, automatic only where it holds: the automatic-only settings go with it.
+      const when = props.automaticCondition;
+      const ifAutomatic = <T,>(value: T): T | IResolvable => (when ? Fn.conditionIf(when.logicalId, value, Aws.NO_VALUE) : value);
+      const ssmControls = {
+        concurrentExecutionRatePercentage: inRange('concurrentExecutionRatePercentage', props.concurrentExecutionRatePercentage ?? 10, 1, 100),
+        errorPercentage: inRange('errorPercentage', props.errorPercentage ?? 10, 1, 100),
+      };
+      // Inside Fn::If CDK does not rename properties: written as CloudFormation spells them.
+      const executionControls = when
+        ? Fn.conditionIf(when.logicalId, { SsmControls: { ConcurrentExecutionRatePercentage: ssmControls.concurrentExecutionRatePercentage, ErrorPercentage: ssmControls.errorPercentage } }, Aws.NO_VALUE)
+        : { ssmControls };
       this.remediationConfiguration = new CfnRemediationConfiguration(this, 'Remediation', {
         configRuleName: props.configRule!.ref,
         targetType: 'SSM_DOCUMENT',
@@ -198,22 +238,23 @@ export class Imdsv2Remediation extends Construct {
         parameters,
         // The account-level rule's resource is the account; its document takes no resource id.
         resourceType: spec.resourceIdParameter ? spec.resourceType : undefined,
-        automatic,
+        automatic: automatic && when ? Fn.conditionIf(when.logicalId, true, false) : automatic,
         ...(automatic
           ? {
-              maximumAutomaticAttempts: inRange('maximumAutomaticAttempts', props.maximumAutomaticAttempts ?? 3, 1, 25),
-              retryAttemptSeconds: inRange('retryAttemptSeconds', props.retryAttemptSeconds ?? 600, 1, 2_678_000),
-              executionControls: {
-                ssmControls: {
-                  concurrentExecutionRatePercentage: inRange('concurrentExecutionRatePercentage', props.concurrentExecutionRatePercentage ?? 10, 1, 100),
-                  errorPercentage: inRange('errorPercentage', props.errorPercentage ?? 10, 1, 100),
-                },
-              },
+              maximumAutomaticAttempts: ifAutomatic(inRange('maximumAutomaticAttempts', props.maximumAutomaticAttempts ?? 3, 1, 25)) as number,
+              retryAttemptSeconds: ifAutomatic(inRange('retryAttemptSeconds', props.retryAttemptSeconds ?? 600, 1, 2_678_000)) as number,
+              executionControls,
             }
           : {}),
       });
     } else if (props.parameters && Object.keys(props.parameters).length > 0) {
       throw new Error(`${spec.id}: parameters are remediation settings; a documents-only remediation has none (pass them to start-automation-execution)`);
+    }
+
+    if (props.condition) {
+      for (const child of this.node.findAll()) {
+        if (child instanceof CfnResource) child.cfnOptions.condition = props.condition;
+      }
     }
   }
 

@@ -1,6 +1,9 @@
+import type { CfnCondition } from 'aws-cdk-lib';
 import type { CfnConfigRule } from 'aws-cdk-lib/aws-config';
+import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { RULE_IDS, type RuleId } from '../../lambda/rules/catalog';
+import { HELPER_ENTRIES, REMEDIATIONS } from './remediation-catalog';
 import type { StaticParameterValue } from './document-content';
 import { Imdsv2Remediation, type Imdsv2RemediationOptions, type RemediationMode } from './imdsv2-remediation';
 
@@ -9,6 +12,11 @@ export interface RemediationOverrides {
   readonly mode?: RemediationMode;
   /** Static values for the document's parameters (e.g. `{ LookbackDays: 30 }` for imdsv2-instance). */
   readonly parameters?: Readonly<Record<string, StaticParameterValue>>;
+  /**
+   * Set on every CloudFormation resource of this rule's remediation, instead of the shared `condition`.
+   * @default - the shared `condition`
+   */
+  readonly condition?: CfnCondition;
 }
 
 export interface Imdsv2RemediationsProps extends Imdsv2RemediationOptions {
@@ -22,6 +30,13 @@ export interface Imdsv2RemediationsProps extends Imdsv2RemediationOptions {
    * @default - the shared settings for every rule
    */
   readonly overrides?: Readonly<Partial<Record<RuleId, RemediationOverrides>>>;
+  /**
+   * Code of the helper functions, keyed by helper entry (the folder under lambda/remediation/,
+   * e.g. `imdsv1-usage-gate`): a zip with the bundle as `index.js`, such as
+   * `Code.fromBucket(bucket, key)`. Helpers not listed are bundled from source as CDK assets.
+   * @default - every helper is bundled from source
+   */
+  readonly helperCode?: Readonly<Partial<Record<string, Code>>>;
 }
 
 /** Everything but the rules: what a stack takes as its `remediation` setting. */
@@ -33,9 +48,11 @@ export class Imdsv2Remediations extends Construct {
 
   constructor(scope: Construct, id: string, props: Imdsv2RemediationsProps) {
     super(scope, id);
-    const { rules, overrides, ...shared } = props;
+    const { rules, overrides, helperCode, ...shared } = props;
     const stray = Object.keys(overrides ?? {}).filter((r) => !rules[r as RuleId]);
     if (stray.length > 0) throw new Error(`Remediation overrides for rule(s) not deployed: ${stray.join(', ')}`);
+    const unknownHelpers = Object.keys(helperCode ?? {}).filter((e) => !HELPER_ENTRIES.includes(e));
+    if (unknownHelpers.length > 0) throw new Error(`helperCode for unknown helper(s) ${unknownHelpers.join(', ')}; known: ${HELPER_ENTRIES.join(', ')}`);
     const out: Partial<Record<RuleId, Imdsv2Remediation>> = {};
     for (const ruleId of RULE_IDS) {
       const rule = rules[ruleId];
@@ -47,6 +64,8 @@ export class Imdsv2Remediations extends Construct {
         configRule: rule.configRule,
         mode: o?.mode ?? shared.mode,
         parameters: o?.parameters,
+        condition: o?.condition ?? shared.condition,
+        code: REMEDIATIONS[ruleId].helper ? helperCode?.[REMEDIATIONS[ruleId].helper!.entry] : undefined,
       });
     }
     this.remediations = out;

@@ -2,5 +2,5 @@
 export { Imdsv2Remediation, type Imdsv2RemediationOptions, type Imdsv2RemediationProps, type RemediationMode } from './imdsv2-remediation';
 export { Imdsv2Remediations, type Imdsv2RemediationsProps, type Imdsv2RemediationsSettings, type RemediationOverrides } from './imdsv2-remediations';
 export { remediationFromContext, REMEDIATION_CONTEXT_KEYS } from './remediation-context';
-export { REMEDIATIONS, type RemediationSpec, type Grant, type HelperFunction, type ResourceKind } from './remediation-catalog';
+export { HELPER_ENTRIES, REMEDIATIONS, type RemediationSpec, type Grant, type HelperFunction, type ResourceKind } from './remediation-catalog';
 export { readDocument, staticValue, withDefaults, type DocumentContent, type StaticParameterValue } from './document-content';

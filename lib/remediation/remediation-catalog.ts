@@ -160,3 +160,6 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
     ],
   },
 };
+
+/** The helper functions' entries (folders under lambda/remediation/), in catalog order. */
+export const HELPER_ENTRIES: readonly string[] = Object.values(REMEDIATIONS).flatMap((r) => (r.helper ? [r.helper.entry] : []));

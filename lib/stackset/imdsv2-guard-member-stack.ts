@@ -7,6 +7,7 @@ import type { ParameterSpec } from '../../lambda/kit/parameters';
 import { RULE_IDS, RULES, type RuleId } from '../../lambda/rules/catalog';
 import type { Imdsv2RuleParameters } from '../imdsv2-guard-stack';
 import { Imdsv2Rule, type Imdsv2RuleOptions } from '../imdsv2-rule';
+import { HELPER_ENTRIES, Imdsv2Remediations, type Imdsv2RemediationOptions, type RemediationOverrides, type StaticParameterValue } from '../remediation';
 import { BootstrapFreeSynthesizer } from './bootstrap-free-synthesizer';
 import {
   ASSET_BUCKET_PREFIX,
@@ -25,6 +26,23 @@ import {
 /** Rule settings the member template fixes for every account: org-wide choices made at packaging. */
 export type MemberRuleOptions = Omit<Imdsv2RuleOptions, 'maximumExecutionFrequency' | 'projectRoot'>;
 
+/** A value of the `RemediationMode` parameter. */
+export type MemberRemediationMode = (typeof REMEDIATION_MODES)[number];
+
+/**
+ * Remediation settings the member template fixes for every account (the mode itself is the
+ * `RemediationMode` parameter). The automatic-only settings apply where the mode is Automatic.
+ */
+export interface MemberRemediationOptions
+  extends Pick<Imdsv2RemediationOptions, 'maximumAutomaticAttempts' | 'retryAttemptSeconds' | 'concurrentExecutionRatePercentage' | 'errorPercentage'> {
+  /**
+   * Static values for the documents' other parameters, per rule (e.g. `{ 'imdsv2-instance': { LookbackDays: 30 } }`),
+   * checked against the documents at synth.
+   * @default - the documents' defaults
+   */
+  readonly parameters?: Readonly<Partial<Record<RuleId, Readonly<Record<string, StaticParameterValue>>>>>;
+}
+
 export interface Imdsv2GuardMemberStackProps {
   /**
    * The S3 key of each rule's zip (`index.js` at its root) in the bucket `<AssetBucketPrefix>-<region>`:
@@ -32,6 +50,12 @@ export interface Imdsv2GuardMemberStackProps {
    * rule is in the template and parameters choose which are created.
    */
   readonly functionKeys: Readonly<Record<RuleId, string>>;
+  /**
+   * The S3 key of each remediation helper function's zip, by helper entry (the folder under
+   * lambda/remediation/, e.g. `imdsv1-usage-gate`), in the same bucket: every helper is in the
+   * template, and `RemediationMode` chooses whether it is created.
+   */
+  readonly helperKeys: Readonly<Record<string, string>>;
   /**
    * Function and naming settings shared by every account.
    * @default - the Imdsv2Rule defaults, with `controlIdsInName: true`
@@ -53,15 +77,21 @@ export interface Imdsv2GuardMemberStackProps {
    */
   readonly defaultParameters?: Imdsv2RuleParameters;
   /**
+   * Default of the `RemediationMode` parameter.
+   * @default 'None'
+   */
+  readonly defaultRemediationMode?: MemberRemediationMode;
+  /**
+   * Remediation settings shared by every account.
+   * @default - the Imdsv2Remediation defaults
+   */
+  readonly remediationOptions?: MemberRemediationOptions;
+  /**
    * The template's description.
    * @default 'imdsv2-guard StackSet member: AWS Config custom rules that enforce EC2 IMDSv2'
    */
   readonly description?: string;
 }
-
-/** What the empty RemediationMode must stay until remediation is wired (see below). */
-const REMEDIATION_RESERVED =
-  'RemediationMode is reserved: this template does not deploy remediation yet, so only None is accepted. Deploy remediation with the single-account stack (lib/remediation) meanwhile.';
 
 /**
  * The imdsv2-guard member template for a service-managed StackSet, built from the same Imdsv2Rule
@@ -74,14 +104,17 @@ const REMEDIATION_RESERVED =
  * - `<Rule><Parameter>` (empty = the rule's default) becomes that key of the rule's
  *   `InputParameters`; empty values are left out (AWS Config refuses blank values) with
  *   `Fn::If`, and a rule with no value set gets no `InputParameters` at all.
- * - `RemediationMode` (None/Manual/Automatic) is reserved: the remediation construct
- *   (lib/remediation) bundles its helper functions as CDK assets and chooses its mode at synth
- *   time, so it cannot be wired into a bootstrap-free, parameter-driven template yet. A template
- *   Rule refuses Manual and Automatic at deploy time rather than silently ignoring them.
+ * - `RemediationMode` (None/Manual/Automatic) deploys the Imdsv2Remediation of every enabled
+ *   rule (document, roles, helper function, remediation configuration) unless None: each of its
+ *   resources carries the condition `<Rule>RemediationEnabled` (mode ≠ None and the rule enabled),
+ *   and the remediation configuration's `Automatic` is `Fn::If [IsAutomatic, true, false]`. The
+ *   helper functions read their code from the same bucket as the rules.
  */
 export class Imdsv2GuardMemberStack extends Stack {
   /** Every rule construct by id (each conditional on its Enable parameter). */
   public readonly rules: Readonly<Record<RuleId, Imdsv2Rule>>;
+  /** The remediations of every rule (each conditional on `<Rule>RemediationEnabled`). */
+  public readonly remediations: Imdsv2Remediations;
   /** `Fn::Join ['-', [AssetBucketPrefix, AWS::Region]]`. */
   public readonly assetBucketName: string;
 
@@ -95,6 +128,8 @@ export class Imdsv2GuardMemberStack extends Stack {
     });
     const missing = RULE_IDS.filter((r) => !props.functionKeys[r]);
     if (missing.length > 0) throw new Error(`functionKeys: no S3 key for ${missing.join(', ')}`);
+    const missingHelpers = HELPER_ENTRIES.filter((e) => !props.helperKeys?.[e]);
+    if (missingHelpers.length > 0) throw new Error(`helperKeys: no S3 key for ${missingHelpers.join(', ')}`);
     const defaultRules = props.defaultRules ?? RULE_IDS;
     const unknown = [...defaultRules, ...Object.keys(props.defaultParameters ?? {})].filter((r) => !(RULE_IDS as readonly string[]).includes(r));
     if (unknown.length > 0) throw new Error(`Unknown rule id(s) ${unknown.join(', ')}; known: ${RULE_IDS.join(', ')}`);
@@ -123,13 +158,14 @@ export class Imdsv2GuardMemberStack extends Stack {
 
     const remediation = new CfnParameter(this, REMEDIATION_MODE, {
       type: 'String',
-      description: `Reserved for remediation (None, Manual, Automatic). ${REMEDIATION_RESERVED}`,
+      description:
+        'SSM Automation remediation of every enabled rule. None: no remediation resources. Manual: documents, roles, helper functions and an AWS Config remediation per rule, run on request. Automatic: AWS Config runs it on every NON_COMPLIANT result.',
       allowedValues: [...REMEDIATION_MODES],
-      default: 'None',
+      default: props.defaultRemediationMode ?? 'None',
     });
-    new CfnRule(this, 'RemediationModeReserved', {
-      assertions: [{ assert: Fn.conditionEquals(remediation.valueAsString, 'None'), assertDescription: REMEDIATION_RESERVED }],
-    });
+    const remediationOn = new CfnCondition(this, 'RemediationOn', { expression: Fn.conditionNot(Fn.conditionEquals(remediation.valueAsString, 'None')) });
+    const isAutomatic = new CfnCondition(this, 'IsAutomatic', { expression: Fn.conditionEquals(remediation.valueAsString, 'Automatic') });
+    const remediationOverrides: Partial<Record<RuleId, RemediationOverrides>> = {};
 
     const enableParameters: CfnParameter[] = [];
     const groups: Array<{ Label: { default: string }; Parameters: string[] }> = [];
@@ -174,8 +210,33 @@ export class Imdsv2GuardMemberStack extends Stack {
         if (child instanceof CfnResource) child.cfnOptions.condition = enabled;
       }
       rules[ruleId] = rule;
+      remediationOverrides[ruleId] = {
+        condition: new CfnCondition(this, `${key}RemediationEnabled`, { expression: Fn.conditionAnd(remediationOn, enabled) }),
+        parameters: props.remediationOptions?.parameters?.[ruleId],
+      };
     }
     this.rules = rules as Record<RuleId, Imdsv2Rule>;
+
+    const unknownRemediation = Object.keys(props.remediationOptions?.parameters ?? {}).filter((r) => !(RULE_IDS as readonly string[]).includes(r));
+    if (unknownRemediation.length > 0) throw new Error(`remediationOptions.parameters: unknown rule id(s) ${unknownRemediation.join(', ')}`);
+    this.remediations = new Imdsv2Remediations(this, 'Remediation', {
+      rules: this.rules,
+      overrides: remediationOverrides,
+      // Automatic where RemediationMode is Automatic, manual where it is Manual.
+      mode: 'automatic',
+      automaticCondition: isAutomatic,
+      maximumAutomaticAttempts: props.remediationOptions?.maximumAutomaticAttempts,
+      retryAttemptSeconds: props.remediationOptions?.retryAttemptSeconds,
+      concurrentExecutionRatePercentage: props.remediationOptions?.concurrentExecutionRatePercentage,
+      errorPercentage: props.remediationOptions?.errorPercentage,
+      documentNamePrefix: props.ruleOptions?.ruleNamePrefix,
+      runtime: props.ruleOptions?.runtime,
+      architecture: props.ruleOptions?.architecture,
+      memorySize: props.ruleOptions?.memorySize,
+      logRetention: props.ruleOptions?.logRetention,
+      logLevel: props.ruleOptions?.logLevel,
+      helperCode: Object.fromEntries(HELPER_ENTRIES.map((e) => [e, Code.fromBucket(assets, props.helperKeys[e])])),
+    });
 
     // With every rule off the stack would have no resources, which CloudFormation refuses with a less useful message.
     new CfnRule(this, 'AtLeastOneRule', {
@@ -194,7 +255,7 @@ export class Imdsv2GuardMemberStack extends Stack {
           { Label: { default: 'Rules to create' }, Parameters: enableParameters.map((p) => p.logicalId) },
           { Label: { default: 'Schedule' }, Parameters: [frequency.logicalId] },
           ...groups,
-          { Label: { default: 'Remediation (reserved)' }, Parameters: [remediation.logicalId] },
+          { Label: { default: 'Remediation' }, Parameters: [remediation.logicalId] },
         ],
       },
     };

@@ -13,7 +13,7 @@ import type { RuleDefinition } from '../../lambda/kit/rule-definition';
 export const ASSET_BUCKET_PREFIX = 'AssetBucketPrefix';
 /** Template parameter: the periodic sweep frequency of every rule. */
 export const FREQUENCY = 'MaximumExecutionFrequency';
-/** Template parameter: reserved for the remediation wiring (see the member stack). */
+/** Template parameter: None, Manual or Automatic remediation of every enabled rule (see the member stack). */
 export const REMEDIATION_MODE = 'RemediationMode';
 export const REMEDIATION_MODES = ['None', 'Manual', 'Automatic'] as const;
 

@@ -7,20 +7,24 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { RULE_IDS, type RuleId } from '../../lambda/rules/catalog';
 import { PROJECT_ROOT } from '../bundling';
 import { configFromContext } from '../context';
-import { Imdsv2GuardMemberStack } from './imdsv2-guard-member-stack';
+import { HELPER_ENTRIES, type Imdsv2RemediationsSettings } from '../remediation';
+import { Imdsv2GuardMemberStack, type MemberRemediationMode, type MemberRemediationOptions } from './imdsv2-guard-member-stack';
 import { zip } from './zip';
 
 /**
  * The packaging step of the organization-wide deployment (`npm run package:stackset`): the rule
- * bundles `npm run build` wrote to dist/lambda/<id>/index.js, zipped, and the member template
- * synthesized with their S3 keys, all under one directory (default dist/stackset):
+ * bundles `npm run build` wrote to dist/lambda/<id>/index.js and the remediation helper bundles it
+ * wrote to dist/lambda/remediation/<entry>/index.js, zipped, and the member template synthesized
+ * with their S3 keys, all under one directory (default dist/stackset):
  *
  * - `imdsv2-guard-member.template.json`: the member template, compact JSON (also deployed as a plain
  *   stack in the management account, which a service-managed StackSet never targets);
  * - `bucket/`: exactly what goes into every regional bucket `<prefix>-<region>` (zips and template);
- * - `manifest.json`: rule id → key, sha256 of index.js and of the zip; the template's key and hash.
+ * - `manifest.json`: rule id → key, sha256 of index.js and of the zip; the same per helper entry;
+ *   the template's key and hash.
  *
- * Keys are content-addressed (`imdsv2-guard/<version>/<id>-<sha256(index.js):12>.zip`), so a
+ * Keys are content-addressed (`imdsv2-guard/<version>/<id>-<sha256(index.js):12>.zip`, helpers
+ * `imdsv2-guard/<version>/remediation/<entry>-<sha256(index.js):12>.zip`), so a
  * changed bundle gets a new key, the template changes with it and a StackSet update rolls the
  * functions; an unchanged bundle keeps its key and nothing is redeployed.
  */
@@ -35,7 +39,7 @@ export const KEY_ROOT = 'imdsv2-guard';
 export interface PackagedFunction {
   /** Object key in every regional bucket. */
   readonly key: string;
-  /** The bundle's sha256: equal to that of dist/lambda/<id>/index.js, which the tests run. */
+  /** The bundle's sha256: equal to that of dist/lambda/<id>/index.js (dist/lambda/remediation/<entry>/index.js), which the tests run. */
   readonly indexSha256: string;
   readonly zipSha256: string;
   readonly zipBytes: number;
@@ -55,12 +59,14 @@ export interface StackSetManifest {
   readonly version: string;
   readonly template: PackagedTemplate;
   readonly functions: Readonly<Record<RuleId, PackagedFunction>>;
+  /** The remediation helper functions, by entry (the folder under lambda/remediation/). */
+  readonly helpers: Readonly<Record<string, PackagedFunction>>;
 }
 
 export interface PackageOptions {
   /** @default <repository>/dist/stackset */
   readonly outDir?: string;
-  /** Where `npm run build` wrote the bundles. @default <repository>/dist/lambda */
+  /** Where `npm run build` wrote the bundles (rules at <id>/index.js, helpers at remediation/<entry>/index.js). @default <repository>/dist/lambda */
   readonly lambdaDir?: string;
   /**
    * CDK context for the member template's fixed settings and parameter defaults (runtime,
@@ -78,6 +84,11 @@ export function sha256(data: Buffer | string): string {
 
 export function functionKey(version: string, ruleId: string, indexSha256: string): string {
   return `${KEY_ROOT}/${version}/${ruleId}-${indexSha256.slice(0, 12)}.zip`;
+}
+
+/** A remediation helper's key: `imdsv2-guard/<version>/remediation/<entry>-<sha256(index.js):12>.zip`. */
+export function helperKey(version: string, entry: string, indexSha256: string): string {
+  return functionKey(version, `remediation/${entry}`, indexSha256);
 }
 
 export function templateKey(version: string, templateSha256: string): string {
@@ -100,20 +111,23 @@ export function packageStackSet(options: PackageOptions = {}): StackSetManifest 
   for (const entry of [BUCKET_DIR, TEMPLATE_FILE, MANIFEST_FILE]) rmSync(path.join(outDir, entry), { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
 
-  const functions: Partial<Record<RuleId, PackagedFunction>> = {};
-  for (const ruleId of RULE_IDS) {
-    const bundle = path.join(lambdaDir, ruleId, 'index.js');
-    if (!existsSync(bundle)) throw new Error(`${bundle} does not exist: run \`npm run build\` first (it writes dist/lambda/<id>/index.js)`);
+  const packageBundle = (bundle: string, key: (indexSha256: string) => string): PackagedFunction => {
+    if (!existsSync(bundle)) throw new Error(`${bundle} does not exist: run \`npm run build\` first (it writes dist/lambda/<id>/index.js and dist/lambda/remediation/<entry>/index.js)`);
     const index = readFileSync(bundle);
     const indexSha256 = sha256(index);
     const archive = zip([{ name: 'index.js', data: index }]);
-    const key = functionKey(version, ruleId, indexSha256);
-    write(path.join(outDir, BUCKET_DIR, key), archive);
-    functions[ruleId] = { key, indexSha256, zipSha256: sha256(archive), zipBytes: archive.length };
-  }
+    const k = key(indexSha256);
+    write(path.join(outDir, BUCKET_DIR, k), archive);
+    return { key: k, indexSha256, zipSha256: sha256(archive), zipBytes: archive.length };
+  };
+  const functions: Partial<Record<RuleId, PackagedFunction>> = {};
+  for (const ruleId of RULE_IDS) functions[ruleId] = packageBundle(path.join(lambdaDir, ruleId, 'index.js'), (h) => functionKey(version, ruleId, h));
+  const helpers: Record<string, PackagedFunction> = {};
+  for (const entry of HELPER_ENTRIES) helpers[entry] = packageBundle(path.join(lambdaDir, 'remediation', entry, 'index.js'), (h) => helperKey(version, entry, h));
   const functionKeys = Object.fromEntries(RULE_IDS.map((r) => [r, functions[r]!.key])) as Record<RuleId, string>;
+  const helperKeys = Object.fromEntries(HELPER_ENTRIES.map((e) => [e, helpers[e].key]));
 
-  const template = synthMemberTemplate(functionKeys, options.context ?? cdkJsonContext(), version);
+  const template = synthMemberTemplate(functionKeys, options.context ?? cdkJsonContext(), version, helperKeys);
   const templateSha256 = sha256(template);
   const key = templateKey(version, templateSha256);
   write(path.join(outDir, TEMPLATE_FILE), template);
@@ -123,6 +137,7 @@ export function packageStackSet(options: PackageOptions = {}): StackSetManifest 
     version,
     template: { file: TEMPLATE_FILE, key, sha256: templateSha256, bytes: template.length },
     functions: functions as Record<RuleId, PackagedFunction>,
+    helpers,
   };
   write(path.join(outDir, MANIFEST_FILE), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
   return manifest;
@@ -131,22 +146,24 @@ export function packageStackSet(options: PackageOptions = {}): StackSetManifest 
 /**
  * Synthesizes the member template in an app of its own, with the cdk-nag AWS Solutions pack as
  * `cdk synth` has it: an unacknowledged finding fails packaging. Returns the template as compact
- * JSON: about 30% smaller than CDK's indented output, which keeps it well under the 51,200 bytes
- * CloudFormation accepts inline (`aws cloudformation deploy --template-file` without `--s3-bucket`).
+ * JSON, about 30% smaller than CDK's indented output. With the remediation resources (the SSM
+ * documents are inline content) it is over the 51,200 bytes CloudFormation accepts inline, so a
+ * plain `aws cloudformation deploy` of it needs `--s3-bucket`; the StackSet reads it by TemplateURL.
  */
-export function synthMemberTemplate(functionKeys: Record<RuleId, string>, context: Readonly<Record<string, unknown>>, version: string): Buffer {
+export function synthMemberTemplate(
+  functionKeys: Record<RuleId, string>,
+  context: Readonly<Record<string, unknown>>,
+  version: string,
+  helperKeys: Readonly<Record<string, string>>,
+): Buffer {
   const outdir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-member-'));
   try {
     const app = new App({ outdir, context: { ...context } });
     const { props } = configFromContext(app.node);
-    if (props.remediation) {
-      // Refused rather than dropped: a packaged template must do what the context asked for.
-      throw new Error(
-        `Context "imdsv2-guard:remediation" = ${props.remediation.mode}: the StackSet member template does not deploy remediation yet (its RemediationMode parameter is reserved). Package with imdsv2-guard:remediation=none.`,
-      );
-    }
+    const remediation = memberRemediation(props.remediation);
     const stack = new Imdsv2GuardMemberStack(app, 'Imdsv2GuardMember', {
       functionKeys,
+      helperKeys,
       description: `imdsv2-guard ${version} StackSet member: AWS Config custom rules that enforce EC2 IMDSv2`,
       ruleOptions: {
         runtime: props.runtime,
@@ -160,6 +177,8 @@ export function synthMemberTemplate(functionKeys: Record<RuleId, string>, contex
       defaultRules: props.rules,
       defaultFrequency: props.maximumExecutionFrequency,
       defaultParameters: props.parameters,
+      defaultRemediationMode: remediation.mode,
+      remediationOptions: remediation.options,
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     const assembly = app.synth();
@@ -167,6 +186,37 @@ export function synthMemberTemplate(functionKeys: Record<RuleId, string>, contex
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+const MEMBER_MODES = { manual: 'Manual', automatic: 'Automatic' } as const;
+
+/**
+ * The `imdsv2-guard:remediation*` context as the member template takes it: the mode becomes the
+ * RemediationMode default, the rest fixed settings. What the template cannot express (documents
+ * only, a mode per rule) is refused rather than dropped: a packaged template must do what the
+ * context asked for.
+ */
+function memberRemediation(settings: Imdsv2RemediationsSettings | undefined): { mode: MemberRemediationMode; options?: MemberRemediationOptions } {
+  if (!settings) return { mode: 'None' };
+  const mode = settings.mode ?? 'manual';
+  if (mode === 'documents-only') {
+    throw new Error(
+      'Context "imdsv2-guard:remediation" = documents-only: the StackSet member template has no such mode (its RemediationMode parameter is None, Manual or Automatic). Package with none, manual or automatic.',
+    );
+  }
+  const parameters: Record<string, Readonly<Record<string, string | number | boolean>>> = {};
+  for (const [ruleId, o] of Object.entries(settings.overrides ?? {})) {
+    if (o?.mode !== undefined) {
+      throw new Error(
+        `Context "imdsv2-guard:remediationOverrides": ${ruleId} sets mode ${o.mode}, but the StackSet member template has one RemediationMode for every rule. Leave the mode out of the overrides to package it.`,
+      );
+    }
+    if (o?.parameters) parameters[ruleId] = o.parameters;
+  }
+  return {
+    mode: MEMBER_MODES[mode],
+    options: { maximumAutomaticAttempts: settings.maximumAutomaticAttempts, retryAttemptSeconds: settings.retryAttemptSeconds, parameters },
+  };
 }
 
 /** Reads what `packageStackSet` wrote, checking the files still match their hashes. */
@@ -190,6 +240,22 @@ export function assetBucketName(prefix: string, region: string): string {
 export function uploadCommands(dir: string, prefix: string, regions: readonly string[]): string[] {
   const source = path.join(dir, BUCKET_DIR);
   return regions.map((region) => `aws s3 cp ${shellQuote(`${source}${path.sep}`)} s3://${assetBucketName(prefix, region)}/ --recursive --region ${region}`);
+}
+
+/** The most bytes CloudFormation accepts as an inline TemplateBody (`--template-file` without `--s3-bucket`). */
+export const INLINE_TEMPLATE_LIMIT = 51_200;
+
+/**
+ * One `aws cloudformation deploy` per region of the member template as a plain stack (the
+ * management account, which a service-managed StackSet never targets). A template over the inline
+ * limit is uploaded by the CLI to that region's package bucket, below `imdsv2-guard/cloudformation/`.
+ */
+export function deployCommands(dir: string, prefix: string, regions: readonly string[], templateBytes: number): string[] {
+  const template = shellQuote(path.join(dir, TEMPLATE_FILE));
+  return regions.map((region) => {
+    const upload = templateBytes > INLINE_TEMPLATE_LIMIT ? ` --s3-bucket ${assetBucketName(prefix, region)} --s3-prefix ${KEY_ROOT}/cloudformation` : '';
+    return `aws cloudformation deploy --stack-name imdsv2-guard --template-file ${template}${upload} --capabilities CAPABILITY_IAM --parameter-overrides AssetBucketPrefix=${prefix} --region ${region}`;
+  });
 }
 
 function shellQuote(s: string): string {

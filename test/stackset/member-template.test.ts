@@ -7,16 +7,17 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseParameters, type ParameterSpec } from '../../lambda/kit/parameters';
 import { RULE_IDS, RULES, type RuleId } from '../../lambda/rules/catalog';
 import { Imdsv2GuardStack } from '../../lib/imdsv2-guard-stack';
+import { HELPER_ENTRIES, REMEDIATIONS } from '../../lib/remediation';
 import { Imdsv2GuardMemberStack, type Imdsv2GuardMemberStackProps } from '../../lib/stackset/imdsv2-guard-member-stack';
 import { enableParameterName, ruleKey, ruleParameterName } from '../../lib/stackset/member-parameters';
-import { synthMemberTemplate } from '../../lib/stackset/package';
+import { deployCommands, INLINE_TEMPLATE_LIMIT, synthMemberTemplate } from '../../lib/stackset/package';
 import { actionsOf, statementsOf, testApp } from '../lib/support';
 import { Evaluator, type Template as CfnTemplate } from './cfn-eval';
-import { CDK_JSON_CONTEXT, FAKE_KEYS } from './support';
+import { CDK_JSON_CONTEXT, FAKE_HELPER_KEYS, FAKE_KEYS } from './support';
 
 function member(props: Partial<Imdsv2GuardMemberStackProps> = {}) {
   const app = new App({ context: CDK_JSON_CONTEXT });
-  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, ...props });
+  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS, ...props });
   return { app, stack, template: Template.fromStack(stack).toJSON() as MemberTemplateJson };
 }
 
@@ -27,6 +28,17 @@ function resourcesOf(stack: Imdsv2GuardMemberStack, ruleId: RuleId): string[] {
     .filter((c): c is CfnResource => c instanceof CfnResource)
     .map((c) => stack.getLogicalId(c));
 }
+
+/** Logical ids of every CloudFormation resource of one rule's remediation. */
+function remediationResourcesOf(stack: Imdsv2GuardMemberStack, ruleId: RuleId): string[] {
+  return stack.remediations.remediations[ruleId]!.node
+    .findAll()
+    .filter((c): c is CfnResource => c instanceof CfnResource)
+    .map((c) => stack.getLogicalId(c));
+}
+
+/** synthMemberTemplate with the placeholder keys, parsed. */
+const synthJson = (context: Record<string, unknown>) => JSON.parse(synthMemberTemplate(FAKE_KEYS, context, 'test', FAKE_HELPER_KEYS).toString('utf8'));
 
 type MemberTemplateJson = CfnTemplate & { Parameters: Record<string, any>; Rules: Record<string, any> };
 
@@ -44,7 +56,7 @@ describe('the StackSet member template', () => {
       expect({ forbidden, found: text.includes(forbidden) }).toEqual({ forbidden, found: false });
     }
     expect(text).not.toMatch(/cdk-[a-z0-9]+-assets/);
-    expect(Object.keys(template.Rules)).toEqual(['RemediationModeReserved', 'AtLeastOneRule']);
+    expect(Object.keys(template.Rules)).toEqual(['AtLeastOneRule']);
     // The cloud assembly asks for no role to assume, no bootstrap version and uploads nothing.
     const assembly = app.synth();
     const artifact = assembly.getStackArtifact(stack.artifactId);
@@ -57,20 +69,30 @@ describe('the StackSet member template', () => {
     expect(assembly.artifacts.filter((a) => a instanceof AssetManifestArtifact)).toEqual([]);
   });
 
-  test('every function reads its code from <AssetBucketPrefix>-<AWS::Region> at the key packaging gave it', () => {
+  test('every function, rule or remediation helper, reads its code from <AssetBucketPrefix>-<AWS::Region> at the key packaging gave it', () => {
     const functions = byType(template, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(RULE_IDS.length);
-    for (const [, fn] of functions) {
-      const ruleId = fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as RuleId;
+    expect(functions).toHaveLength(RULE_IDS.length + HELPER_ENTRIES.length);
+    const keys: Record<string, string> = { ...FAKE_KEYS, ...FAKE_HELPER_KEYS };
+    expect(functions.map(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual(Object.keys(keys).sort());
+    const deployed = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Manual' }, region: 'ap-southeast-2' });
+    for (const [id, fn] of functions) {
+      const name = fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as string;
       expect(fn.Properties.Code).toEqual({
         S3Bucket: { 'Fn::Join': ['-', [{ Ref: 'AssetBucketPrefix' }, { Ref: 'AWS::Region' }]] },
-        S3Key: FAKE_KEYS[ruleId],
+        S3Key: keys[name],
       });
       expect(fn.Properties.Handler).toBe('index.handler');
+      expect({ name, code: deployed.property(id, 'Code') }).toEqual({ name, code: { S3Bucket: 'acme-imdsv2-guard-ap-southeast-2', S3Key: keys[name] } });
     }
-    const [id] = functions[0];
-    const deployed = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard' }, region: 'ap-southeast-2' });
-    expect((deployed.property(id, 'Code') as { S3Bucket: string }).S3Bucket).toBe('acme-imdsv2-guard-ap-southeast-2');
+    // Each helper is the one its rule's document invokes.
+    for (const ruleId of RULE_IDS) {
+      const fn = stack.remediations.remediations[ruleId]!.function;
+      const entry = REMEDIATIONS[ruleId].helper?.entry;
+      expect({ ruleId, key: fn && template.Resources[stack.getLogicalId(fn.node.defaultChild as CfnResource)].Properties.Code.S3Key }).toEqual({
+        ruleId,
+        key: entry && FAKE_HELPER_KEYS[entry],
+      });
+    }
   });
 
   test('a construct that adds a CDK asset fails synth rather than reach for a bootstrap bucket', () => {
@@ -78,10 +100,10 @@ describe('the StackSet member template', () => {
     expect(() => new Asset(s, 'Stray', { path: __filename })).toThrow(/Member: cannot add the file asset .*Code\.fromBucket/s);
   });
 
-  test.each(RULE_IDS.map((r) => [enableParameterName(r), r] as const))('%s=No removes exactly the resources of %s', (parameter, ruleId) => {
-    const off = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', [parameter]: 'No' } });
-    const on = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard' } });
-    const mine = new Set(resourcesOf(stack, ruleId));
+  test.each(RULE_IDS.map((r) => [enableParameterName(r), r] as const))('%s=No removes exactly the resources of %s and of its remediation', (parameter, ruleId) => {
+    const off = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Automatic', [parameter]: 'No' } });
+    const on = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Automatic' } });
+    const mine = new Set([...resourcesOf(stack, ruleId), ...remediationResourcesOf(stack, ruleId)]);
     // Log group, role, function, permission, Config rule and (rules that read their results) a policy.
     expect(mine.size).toBeGreaterThanOrEqual(5);
     for (const id of Object.keys(template.Resources)) {
@@ -90,8 +112,11 @@ describe('the StackSet member template', () => {
     }
   });
 
-  test('every resource belongs to a rule and carries that rule\'s condition', () => {
-    const owned = RULE_IDS.flatMap((r) => resourcesOf(stack, r).map((id) => [id, `${ruleKey(r)}RuleEnabled`]));
+  test('every resource belongs to a rule or its remediation and carries that rule\'s (remediation) condition', () => {
+    const owned = RULE_IDS.flatMap((r) => [
+      ...resourcesOf(stack, r).map((id) => [id, `${ruleKey(r)}RuleEnabled`]),
+      ...remediationResourcesOf(stack, r).map((id) => [id, `${ruleKey(r)}RemediationEnabled`]),
+    ]);
     expect(Object.fromEntries(Object.entries(template.Resources).map(([id, r]) => [id, r.Condition]))).toEqual(Object.fromEntries(owned));
   });
 
@@ -165,14 +190,68 @@ describe('the StackSet member template', () => {
     }
   });
 
-  test('RemediationMode is exposed but reserved: a template rule refuses Manual and Automatic at deploy time', () => {
+  const remediationConfigurations = () => RULE_IDS.map((r) => [r, stack.getLogicalId(stack.remediations.remediations[r]!.remediationConfiguration!)] as const);
+  const AUTOMATIC_ONLY = ['MaximumAutomaticAttempts', 'RetryAttemptSeconds', 'ExecutionControls'];
+
+  test('RemediationMode (None by default) is a parameter and no template rule refuses any of its values', () => {
     expect(template.Parameters.RemediationMode).toMatchObject({ AllowedValues: ['None', 'Manual', 'Automatic'], Default: 'None' });
-    expect(template.Rules.RemediationModeReserved.Assertions).toEqual([
-      { Assert: { 'Fn::Equals': [{ Ref: 'RemediationMode' }, 'None'] }, AssertDescription: expect.stringContaining('RemediationMode is reserved') },
-    ]);
-    // Nothing else reads it: no resource is wired to a mode that does nothing.
-    const uses = JSON.stringify(template.Resources).includes('RemediationMode');
-    expect(uses).toBe(false);
+    expect(JSON.stringify(template.Rules)).not.toContain('RemediationMode');
+    expect(template.Conditions?.IsAutomatic).toEqual({ 'Fn::Equals': [{ Ref: 'RemediationMode' }, 'Automatic'] });
+  });
+
+  test('RemediationMode=None: no remediation resource is created, every rule resource is', () => {
+    for (const parameters of [{}, { RemediationMode: 'None' }] as Array<Record<string, string>>) {
+      const none = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', ...parameters } });
+      const remediation = new Set(RULE_IDS.flatMap((r) => remediationResourcesOf(stack, r)));
+      // Document, automation role and remediation configuration per rule; log group, role and function per helper.
+      expect(remediation.size).toBe(3 * RULE_IDS.length + 3 * HELPER_ENTRIES.length);
+      for (const id of Object.keys(template.Resources)) expect({ id, created: none.created(id) }).toEqual({ id, created: !remediation.has(id) });
+    }
+  });
+
+  test('RemediationMode=Manual: every rule gets a remediation configuration with Automatic false and no automatic-only settings', () => {
+    const manual = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Manual' } });
+    for (const id of Object.keys(template.Resources)) expect({ id, created: manual.created(id) }).toEqual({ id, created: true });
+    for (const [ruleId, id] of remediationConfigurations()) {
+      expect({ ruleId, automatic: manual.property(id, 'Automatic') }).toEqual({ ruleId, automatic: false });
+      for (const p of AUTOMATIC_ONLY) expect({ ruleId, p, value: manual.property(id, p) }).toEqual({ ruleId, p, value: undefined });
+      expect(manual.property(id, 'ConfigRuleName')).toBe(`<Ref:${stack.getLogicalId(stack.rules[ruleId].configRule)}>`);
+    }
+  });
+
+  test('RemediationMode=Automatic: Automatic true, with the attempts, retry window and execution controls', () => {
+    const automatic = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Automatic' } });
+    for (const [ruleId, id] of remediationConfigurations()) {
+      expect(template.Resources[id].Properties.Automatic).toEqual({ 'Fn::If': ['IsAutomatic', true, false] });
+      expect({ ruleId, created: automatic.created(id), automatic: automatic.property(id, 'Automatic') }).toEqual({ ruleId, created: true, automatic: true });
+      expect(Object.fromEntries(AUTOMATIC_ONLY.map((p) => [p, automatic.property(id, p)]))).toEqual({
+        MaximumAutomaticAttempts: 3,
+        RetryAttemptSeconds: 600,
+        ExecutionControls: { SsmControls: { ConcurrentExecutionRatePercentage: 10, ErrorPercentage: 10 } },
+      });
+    }
+  });
+
+  test('the remediations are the single-account stack\'s: same resources and IAM actions per rule', () => {
+    const single = new Imdsv2GuardStack(testApp(), 'Single', { remediation: { mode: 'manual' } });
+    const singleTemplate = Template.fromStack(single);
+    const memberTemplate = Template.fromStack(stack);
+    const shape = (s: Stack, t: Template, r: NonNullable<(typeof stack.remediations.remediations)[RuleId]>) => ({
+      types: r.node
+        .findAll()
+        .filter((c): c is CfnResource => c instanceof CfnResource)
+        .map((c) => c.cfnResourceType)
+        .sort(),
+      automation: actionsOf(statementsOf(t, s.getLogicalId(r.automationRole.node.defaultChild as CfnResource))),
+      helper: r.functionRole ? actionsOf(statementsOf(t, s.getLogicalId(r.functionRole.node.defaultChild as CfnResource))) : [],
+      document: JSON.stringify(Object.keys(t.toJSON().Resources[s.getLogicalId(r.document)].Properties.Content.parameters)),
+    });
+    for (const ruleId of RULE_IDS) {
+      expect({ ruleId, ...shape(stack, memberTemplate, stack.remediations.remediations[ruleId]!) }).toEqual({
+        ruleId,
+        ...shape(single, singleTemplate, single.remediation!.remediations[ruleId]!),
+      });
+    }
   });
 
   test('a stack with every rule disabled is refused with a clear message', () => {
@@ -204,26 +283,25 @@ describe('the StackSet member template', () => {
 });
 
 describe('the packaged member template (settings and defaults from the CDK context)', () => {
-  test('fits CloudFormation\'s 51,200-byte inline limit with room to spare', () => {
-    const bytes = synthMemberTemplate(FAKE_KEYS, CDK_JSON_CONTEXT, 'test').length;
-    expect(bytes).toBeLessThan(51_200 * 0.8);
+  test('is over CloudFormation\'s 51,200-byte inline limit (the SSM documents are inline), so the printed deploy uploads it; far under the 1 MB of a TemplateURL', () => {
+    const bytes = synthMemberTemplate(FAKE_KEYS, CDK_JSON_CONTEXT, 'test', FAKE_HELPER_KEYS).length;
+    expect(bytes).toBeGreaterThan(INLINE_TEMPLATE_LIMIT);
+    expect(bytes).toBeLessThan(100_000);
+    expect(deployCommands('dist/stackset', 'acme-imdsv2-guard', ['eu-west-1'], bytes)).toEqual([
+      'aws cloudformation deploy --stack-name imdsv2-guard --template-file dist/stackset/imdsv2-guard-member.template.json --s3-bucket acme-imdsv2-guard-eu-west-1 --s3-prefix imdsv2-guard/cloudformation --capabilities CAPABILITY_IAM --parameter-overrides AssetBucketPrefix=acme-imdsv2-guard --region eu-west-1',
+    ]);
+    expect(deployCommands('dist/stackset', 'acme-imdsv2-guard', ['eu-west-1'], INLINE_TEMPLATE_LIMIT)[0]).not.toContain('--s3-bucket');
   });
 
   test('parameter defaults come from the context the single-account stack reads', () => {
-    const template = JSON.parse(
-      synthMemberTemplate(
-        FAKE_KEYS,
-        {
-          ...CDK_JSON_CONTEXT,
-          'imdsv2-guard:rules': 'imdsv2-instance,imdsv2-account-defaults',
-          'imdsv2-guard:frequency': 'Six_Hours',
-          'imdsv2-guard:parameters': '{"imdsv2-instance":{"maxHopLimit":2},"imdsv2-launch-template":{"versions":"Latest, default"}}',
-          'imdsv2-guard:ruleNamePrefix': 'org-',
-          'imdsv2-guard:memorySize': '512',
-        },
-        'test',
-      ).toString('utf8'),
-    );
+    const template = synthJson({
+      ...CDK_JSON_CONTEXT,
+      'imdsv2-guard:rules': 'imdsv2-instance,imdsv2-account-defaults',
+      'imdsv2-guard:frequency': 'Six_Hours',
+      'imdsv2-guard:parameters': '{"imdsv2-instance":{"maxHopLimit":2},"imdsv2-launch-template":{"versions":"Latest, default"}}',
+      'imdsv2-guard:ruleNamePrefix': 'org-',
+      'imdsv2-guard:memorySize': '512',
+    });
     const defaults = Object.fromEntries(Object.entries(template.Parameters as Record<string, { Default?: string }>).map(([k, v]) => [k, v.Default]));
     expect(defaults).toMatchObject({
       EnableInstanceRule: 'Yes',
@@ -240,20 +318,48 @@ describe('the packaged member template (settings and defaults from the CDK conte
       .filter((r) => r.Type === 'AWS::Config::ConfigRule')
       .map((r) => r.Properties.ConfigRuleName);
     expect(names).toContain('org-imdsv2-instance-EC2.8');
+    const documents = Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::SSM::Document').map((r) => r.Properties.Name);
+    expect(documents).toContain('org-imdsv2-instance');
     const memory = Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties.MemorySize);
     expect(new Set(memory)).toEqual(new Set([512]));
   });
 
   test('an invalid parameter default fails packaging, naming the rule and parameter', () => {
-    expect(() => synthMemberTemplate(FAKE_KEYS, { ...CDK_JSON_CONTEXT, 'imdsv2-guard:parameters': '{"imdsv2-instance":{"maxHopLimit":99}}' }, 'test')).toThrow(
+    expect(() => synthJson({ ...CDK_JSON_CONTEXT, 'imdsv2-guard:parameters': '{"imdsv2-instance":{"maxHopLimit":99}}' })).toThrow(
       /imdsv2-instance: .*maxHopLimit.*between 1 and 64/,
     );
   });
 
-  test('remediation asked for in the context is refused, not silently left out', () => {
-    expect(() => synthMemberTemplate(FAKE_KEYS, { ...CDK_JSON_CONTEXT, 'imdsv2-guard:remediation': 'manual' }, 'test')).toThrow(
-      /imdsv2-guard:remediation" = manual: the StackSet member template does not deploy remediation yet/,
+  test.each([
+    ['manual', 'Manual'],
+    ['automatic', 'Automatic'],
+  ])('imdsv2-guard:remediation=%s makes %s the RemediationMode default; attempts, retry window and document parameters carry over', (mode, expected) => {
+    const template = synthJson({
+      ...CDK_JSON_CONTEXT,
+      'imdsv2-guard:remediation': mode,
+      'imdsv2-guard:remediationMaxAttempts': '5',
+      'imdsv2-guard:remediationRetrySeconds': '900',
+      'imdsv2-guard:remediationOverrides': '{"imdsv2-instance":{"parameters":{"LookbackDays":30}}}',
+    });
+    expect(template.Parameters.RemediationMode.Default).toBe(expected);
+    const configurations = Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Config::RemediationConfiguration');
+    expect(new Set(configurations.map((r) => JSON.stringify([r.Properties.MaximumAutomaticAttempts, r.Properties.RetryAttemptSeconds])))).toEqual(
+      new Set([JSON.stringify([{ 'Fn::If': ['IsAutomatic', 5, { Ref: 'AWS::NoValue' }] }, { 'Fn::If': ['IsAutomatic', 900, { Ref: 'AWS::NoValue' }] }])]),
     );
+    const instance = configurations.find((r) => r.Properties.ResourceType === 'AWS::EC2::Instance');
+    expect(instance.Properties.Parameters.LookbackDays).toEqual({ StaticValue: { Values: ['30'] } });
+  });
+
+  test('remediation the template cannot express is refused, not silently changed', () => {
+    expect(() => synthJson({ ...CDK_JSON_CONTEXT, 'imdsv2-guard:remediation': 'documents-only' })).toThrow(/documents-only: the StackSet member template has no such mode/);
+    expect(() =>
+      synthJson({ ...CDK_JSON_CONTEXT, 'imdsv2-guard:remediation': 'automatic', 'imdsv2-guard:remediationOverrides': '{"imdsv2-auto-scaling-group":{"mode":"manual"}}' }),
+    ).toThrow(/imdsv2-auto-scaling-group sets mode manual, but the StackSet member template has one RemediationMode/);
+  });
+
+  test('a key missing for any helper fails synth', () => {
+    const partial = Object.fromEntries(Object.entries(FAKE_HELPER_KEYS).filter(([e]) => e !== 'imdsv1-usage-gate'));
+    expect(() => member({ helperKeys: partial })).toThrow('helperKeys: no S3 key for imdsv1-usage-gate');
   });
 
   test('a key missing for any rule fails synth', () => {

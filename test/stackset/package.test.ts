@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RULE_IDS } from '../../lambda/rules/catalog';
-import { BUCKET_DIR, functionKey, MANIFEST_FILE, packageStackSet, readPackage, sha256, TEMPLATE_FILE, templateKey } from '../../lib/stackset/package';
+import { HELPER_ENTRIES } from '../../lib/remediation';
+import { BUCKET_DIR, functionKey, helperKey, MANIFEST_FILE, packageStackSet, readPackage, sha256, TEMPLATE_FILE, templateKey } from '../../lib/stackset/package';
 import { zip } from '../../lib/stackset/zip';
 import { LAMBDA_DIR, packageIntoTemp, readZipWithPython, REPO_ROOT } from './support';
 
@@ -32,10 +33,22 @@ describe('npm run package:stackset', () => {
     expect(packaged.key).toBe(functionKey(version, ruleId, packaged.indexSha256));
   });
 
-  test('the packaged handler loads and exports `handler`, as Lambda will call index.handler', () => {
+  test.each(HELPER_ENTRIES)('remediation helper %s: the zip holds only index.js, byte for byte dist/lambda/remediation/<entry>/index.js', (entry) => {
+    const built = readFileSync(path.join(LAMBDA_DIR, 'remediation', entry, 'index.js'));
+    const packaged = manifest.helpers[entry];
+    const zipFile = path.join(dir, BUCKET_DIR, packaged.key);
+    expect(readZipWithPython(zipFile)).toEqual([{ name: 'index.js', sha256: sha256(built), mode: '0o100644', date: [1980, 1, 1, 0, 0, 0], size: built.length }]);
+    expect(packaged.indexSha256).toBe(sha256(built));
+    expect(packaged.zipSha256).toBe(sha256(readFileSync(zipFile)));
+    expect(packaged.key).toBe(`imdsv2-guard/${version}/remediation/${entry}-${sha256(built).slice(0, 12)}.zip`);
+    expect(packaged.key).toBe(helperKey(version, entry, packaged.indexSha256));
+  });
+
+  test.each(['imdsv2-instance', 'remediation/imdsv1-usage-gate'])('the packaged handler %s loads and exports `handler`, as Lambda will call index.handler', (name) => {
     const scratch = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-unzipped-'));
     try {
-      const zipFile = path.join(dir, BUCKET_DIR, manifest.functions['imdsv2-instance'].key);
+      const key = name.startsWith('remediation/') ? manifest.helpers[name.slice('remediation/'.length)].key : manifest.functions[name as (typeof RULE_IDS)[number]].key;
+      const zipFile = path.join(dir, BUCKET_DIR, key);
       const run = spawnSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', zipFile, scratch], { encoding: 'utf8' });
       expect(run.status).toBe(0);
       const loaded = require(path.join(scratch, 'index.js')) as { handler?: unknown };
@@ -45,8 +58,11 @@ describe('npm run package:stackset', () => {
     }
   });
 
-  test('bucket/ mirrors the bucket: the five zips and the template, at their keys, nothing else', () => {
-    expect(files(path.join(dir, BUCKET_DIR)).sort()).toEqual([...RULE_IDS.map((r) => manifest.functions[r].key), manifest.template.key].sort());
+  test('bucket/ mirrors the bucket: the five rule zips, the helper zips and the template, at their keys, nothing else', () => {
+    expect(files(path.join(dir, BUCKET_DIR)).sort()).toEqual(
+      [...RULE_IDS.map((r) => manifest.functions[r].key), ...HELPER_ENTRIES.map((e) => manifest.helpers[e].key), manifest.template.key].sort(),
+    );
+    expect(Object.keys(manifest.helpers).sort()).toEqual([...HELPER_ENTRIES].sort());
     expect(readdirSync(dir).sort()).toEqual([BUCKET_DIR, MANIFEST_FILE, TEMPLATE_FILE].sort());
   });
 
@@ -58,7 +74,10 @@ describe('npm run package:stackset', () => {
     const keys = Object.values(template.Resources as Record<string, any>)
       .filter((r) => r.Type === 'AWS::Lambda::Function')
       .map((r) => [r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME, r.Properties.Code.S3Key]);
-    expect(Object.fromEntries(keys)).toEqual(Object.fromEntries(RULE_IDS.map((r) => [r, manifest.functions[r].key])));
+    expect(Object.fromEntries(keys)).toEqual({
+      ...Object.fromEntries(RULE_IDS.map((r) => [r, manifest.functions[r].key])),
+      ...Object.fromEntries(HELPER_ENTRIES.map((e) => [e, manifest.helpers[e].key])),
+    });
     expect(readPackage(dir).manifest).toEqual(manifest);
   });
 
@@ -78,14 +97,18 @@ describe('npm run package:stackset', () => {
     const lambdaDir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-lambda-'));
     const out = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-stackset-'));
     try {
-      for (const r of RULE_IDS) {
-        mkdirSync(path.join(lambdaDir, r));
+      for (const r of [...RULE_IDS, ...HELPER_ENTRIES.map((e) => path.join('remediation', e))]) {
+        mkdirSync(path.join(lambdaDir, r), { recursive: true });
         copyFileSync(path.join(LAMBDA_DIR, r, 'index.js'), path.join(lambdaDir, r, 'index.js'));
       }
-      writeFileSync(path.join(lambdaDir, 'imdsv2-instance', 'index.js'), Buffer.concat([readFileSync(path.join(LAMBDA_DIR, 'imdsv2-instance', 'index.js')), Buffer.from('\n')]));
+      const append = (r: string) => writeFileSync(path.join(lambdaDir, r, 'index.js'), Buffer.concat([readFileSync(path.join(LAMBDA_DIR, r, 'index.js')), Buffer.from('\n')]));
+      append('imdsv2-instance');
+      append(path.join('remediation', 'launch-template-version'));
       const changed = packageStackSet({ outDir: out, lambdaDir, context: undefined });
       expect(changed.functions['imdsv2-instance'].key).not.toBe(manifest.functions['imdsv2-instance'].key);
       for (const r of RULE_IDS.filter((x) => x !== 'imdsv2-instance')) expect(changed.functions[r].key).toBe(manifest.functions[r].key);
+      expect(changed.helpers['launch-template-version'].key).not.toBe(manifest.helpers['launch-template-version'].key);
+      for (const e of HELPER_ENTRIES.filter((x) => x !== 'launch-template-version')) expect(changed.helpers[e].key).toBe(manifest.helpers[e].key);
       expect(changed.template.key).not.toBe(manifest.template.key);
     } finally {
       rmSync(lambdaDir, { recursive: true, force: true });
@@ -127,11 +150,13 @@ describe('scripts/package-stackset.ts', () => {
       const lines = run.stdout.split('\n').map((l) => l.trim());
       for (const region of ['us-east-1', 'eu-west-1']) {
         expect(lines).toContain(`aws s3 cp ${out}/bucket/ s3://acme-imdsv2-guard-${region}/ --recursive --region ${region}`);
+        // Over the 51,200-byte inline limit: the CLI uploads the template to the region's package bucket.
         expect(lines).toContain(
-          `aws cloudformation deploy --stack-name imdsv2-guard --template-file ${out}/${TEMPLATE_FILE} --capabilities CAPABILITY_IAM --parameter-overrides AssetBucketPrefix=acme-imdsv2-guard --region ${region}`,
+          `aws cloudformation deploy --stack-name imdsv2-guard --template-file ${out}/${TEMPLATE_FILE} --s3-bucket acme-imdsv2-guard-${region} --s3-prefix imdsv2-guard/cloudformation --capabilities CAPABILITY_IAM --parameter-overrides AssetBucketPrefix=acme-imdsv2-guard --region ${region}`,
         );
       }
       expect(existsSync(path.join(out, MANIFEST_FILE))).toBe(true);
+      for (const entry of HELPER_ENTRIES) expect(run.stdout).toMatch(new RegExp(`remediation/${entry} .*-> imdsv2-guard/.*/remediation/${entry}-[0-9a-f]{12}\\.zip`));
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

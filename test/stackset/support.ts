@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RULE_IDS, type RuleId } from '../../lambda/rules/catalog';
+import { HELPER_ENTRIES } from '../../lib/remediation';
 import { packageStackSet, type StackSetManifest } from '../../lib/stackset/package';
 import { CDK_JSON_CONTEXT, REPO_ROOT } from '../lib/support';
 
@@ -14,9 +15,12 @@ export const LAMBDA_DIR = path.join(REPO_ROOT, 'dist', 'lambda');
 /** Placeholder keys for tests that synthesize the member stack without packaging. */
 export const FAKE_KEYS = Object.fromEntries(RULE_IDS.map((r) => [r, `imdsv2-guard/0.0.0-test/${r}-000000000000.zip`])) as Record<RuleId, string>;
 
+/** Placeholder keys of the remediation helpers, by entry. */
+export const FAKE_HELPER_KEYS: Record<string, string> = Object.fromEntries(HELPER_ENTRIES.map((e) => [e, `imdsv2-guard/0.0.0-test/remediation/${e}-000000000000.zip`]));
+
 /** The bundles must exist: they are what packaging zips, and what the other tests run. */
 export function requireBuiltBundles(): void {
-  const missing = RULE_IDS.filter((r) => !existsSync(path.join(LAMBDA_DIR, r, 'index.js')));
+  const missing = [...RULE_IDS, ...HELPER_ENTRIES.map((e) => `remediation/${e}`)].filter((r) => !existsSync(path.join(LAMBDA_DIR, r, 'index.js')));
   if (missing.length > 0) {
     throw new Error(`dist/lambda/<id>/index.js missing for ${missing.join(', ')}: run \`npm run build\` first (npm test does).`);
   }
