@@ -24,8 +24,12 @@ export interface SinkOptions {
   readonly resendAttempts?: number;
   /** Pause before a resend, doubled each time (ms). */
   readonly resendDelayMs?: number;
-  /** Keep every sent evaluation to return it (handlers do); off for huge sweeps where only counts matter. */
-  readonly keepSent?: boolean;
+  /**
+   * Keep sent evaluations to return them (handlers do): `true` (default) keeps all, `false` none, a
+   * number at most that many (the first ones), so a huge sweep's memory does not grow with the estate.
+   * Counts are always kept.
+   */
+  readonly keepSent?: boolean | number;
 }
 
 const key = (e: { ComplianceResourceType?: string; ComplianceResourceId?: string }) =>
@@ -43,10 +47,11 @@ export class EvaluationSink {
   private readonly notRecorded: Evaluation[] = [];
   private batches = 0;
   private count = 0;
+  private keptAll = true;
 
   constructor(private readonly options: SinkOptions) {}
 
-  /** Evaluations sent (and recorded) so far. */
+  /** Evaluations sent (and recorded) so far, as many as `keepSent` allows. */
   get sent(): readonly Evaluation[] {
     return this.sentList;
   }
@@ -122,11 +127,22 @@ export class EvaluationSink {
     }
   }
 
+  private keep(recorded: Evaluation[]): void {
+    const limit = this.options.keepSent ?? true;
+    if (limit === false) return;
+    const room = limit === true ? recorded.length : Math.max(0, limit - this.sentList.length);
+    this.sentList.push(...(room < recorded.length ? recorded.slice(0, room) : recorded));
+    if (room < recorded.length && this.keptAll) {
+      this.keptAll = false;
+      this.options.logger.info(`evaluations beyond the first ${limit} are counted, not kept`, { kept: this.sentList.length });
+    }
+  }
+
   private record(recorded: Evaluation[], resend: number): void {
     if (recorded.length === 0) return;
     this.batches += 1;
     this.count += recorded.length;
-    if (this.options.keepSent !== false) this.sentList.push(...recorded);
+    this.keep(recorded);
     const tally = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0 };
     for (const e of recorded) tally[e.ComplianceType] += 1;
     this.options.logger.info('evaluations sent', {

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { median, percentile, round } from './stats';
+
+/** One module measured in fresh `node` processes. */
+export interface LoadTime {
+  readonly name: string;
+  readonly file: string;
+  readonly bytes: number;
+  readonly runs: number;
+  /** process.hrtime around `require(bundle)` inside the child (ms). */
+  readonly requireMs: { readonly median: number; readonly p90: number; readonly min: number };
+  /** spawn to exit of the whole `node -e "require(bundle)"` process, seen from the parent (ms). */
+  readonly processMs: { readonly median: number; readonly p90: number; readonly min: number };
+  /** Resident memory the require added (MB, median). */
+  readonly rssAddedMB: number;
+}
+
+export interface LoadTarget {
+  readonly name: string;
+  readonly file: string;
+}
+
+/**
+ * Builds the Config-client-only baseline with exactly the rules' esbuild options
+ * (lib/esbuild-options.json) from bench/lib/baseline-config-client.ts.
+ */
+export async function buildConfigClientBaseline(root: string, outDir: string): Promise<string> {
+  const options = JSON.parse(readFileSync(join(root, 'lib', 'esbuild-options.json'), 'utf8')) as Record<string, unknown>;
+  const outfile = join(outDir, 'config-client-only', 'index.js');
+  await build({ ...options, entryPoints: [join(__dirname, 'baseline-config-client.ts')], outfile, logLevel: 'warning' });
+  return outfile;
+}
+
+/** An empty CommonJS module: what `node` costs to start and require anything at all. */
+export function writeEmptyModule(outDir: string): string {
+  mkdirSync(join(outDir, 'empty'), { recursive: true });
+  const file = join(outDir, 'empty', 'index.js');
+  writeFileSync(file, '');
+  return file;
+}
+
+export const benchOutDir = (): string => join(tmpdir(), 'imdsv2-guard-bench');
+
+const CHILD = (file: string) =>
+  `const r0=process.memoryUsage().rss;const t=process.hrtime.bigint();require(${JSON.stringify(file)});` +
+  `const ms=Number(process.hrtime.bigint()-t)/1e6;process.stdout.write(JSON.stringify({ms,rss:process.memoryUsage().rss-r0}))`;
+
+function once(file: string): Promise<{ requireMs: number; processMs: number; rssAdded: number }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    delete env.NODE_OPTIONS;
+    const child = spawn(process.execPath, ['-e', CHILD(file)], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const processMs = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) return reject(new Error(`node -e require(${file}) exited ${code}: ${err}`));
+      const { ms, rss } = JSON.parse(out) as { ms: number; rss: number };
+      resolve({ requireMs: ms, processMs, rssAdded: rss });
+    });
+  });
+}
+
+/**
+ * Cold module-load time of each target: `runs` fresh node processes each, interleaved round-robin
+ * (so drift on a busy machine hits every target alike), after `warmup` unrecorded rounds that fill
+ * the file cache.
+ */
+export async function measureLoadTimes(targets: readonly LoadTarget[], runs = 21, warmup = 2): Promise<LoadTime[]> {
+  const samples = targets.map(() => ({ require: [] as number[], process: [] as number[], rss: [] as number[] }));
+  for (let round0 = 0; round0 < warmup + runs; round0++) {
+    for (const [i, t] of targets.entries()) {
+      const s = await once(t.file);
+      if (round0 < warmup) continue;
+      samples[i].require.push(s.requireMs);
+      samples[i].process.push(s.processMs);
+      samples[i].rss.push(s.rssAdded);
+    }
+  }
+  const summary = (values: number[]) => ({ median: round(median(values), 2), p90: round(percentile(values, 90), 2), min: round(Math.min(...values), 2) });
+  return targets.map((t, i) => ({
+    name: t.name,
+    file: t.file,
+    bytes: statSync(t.file).size,
+    runs,
+    requireMs: summary(samples[i].require),
+    processMs: summary(samples[i].process),
+    rssAddedMB: round(median(samples[i].rss) / 1048576, 1),
+  }));
+}

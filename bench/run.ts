@@ -1,0 +1,216 @@
+// `npm run bench`: how big and how fast the rule bundles are, how many API calls an evaluation
+// costs against moto beside the theoretical minimum, what a 100,000-instance sweep costs the Lambda
+// process, and `scan` beside the equivalent awscli chain. Prints one table; writes bench/results.json.
+//
+//   tsx bench/run.ts [--quick] [--moto-10k] [--runs N]
+//     --quick     fewer load runs, N=10,000 instead of 100,000 for the big sweep (a smoke run)
+//     --moto-10k  also sweep 10,000 instances in moto (slow: ~2 min more; moto pages by reservation)
+//     --runs N    fresh node processes per bundle for load times (default 21, at least 15)
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { RULE_IDS } from '../lambda/rules/catalog';
+import { startFront, startMoto, type Front, type MotoServer } from '../test/integration/harness';
+import { addInstances, changeEventCounts, seedEstate, sweepCounts, type CallCount } from './lib/api-calls';
+import { bigSweep, estimatedLambdaSeconds, lambdaNodeArgs, type BigSweep } from './lib/big-sweep';
+import { benchOutDir, buildConfigClientBaseline, measureLoadTimes, writeEmptyModule, type LoadTime } from './lib/load-time';
+import { machineInfo } from './lib/machine';
+import { startMotoPager, type MotoPager } from './lib/moto-pager';
+import { scanVsCli, type ScanVsCli } from './lib/scan-vs-cli';
+import { round, thousands } from './lib/stats';
+import { renderTable, type Row } from './lib/table';
+
+const ROOT = resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const MOTO_10K = args.includes('--moto-10k');
+const runsArg = args.indexOf('--runs');
+const LOAD_RUNS = runsArg >= 0 ? Math.max(15, Number(args[runsArg + 1])) : QUICK ? 15 : 21;
+const ESTATE = 1_000;
+const BIG = QUICK ? 10_000 : 100_000;
+
+// The SDK warns once per process that it will need node 22 from 2027; it is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const plural = (n: number, word: string) => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
+const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+function requireBuilt(): void {
+  const missing = RULE_IDS.filter((id) => !existsSync(join(ROOT, 'dist', 'lambda', id, 'index.js')));
+  if (missing.length > 0) throw new Error(`rule bundles missing (${missing.join(', ')}): run npm run build first`);
+}
+
+async function main(): Promise<void> {
+  requireBuilt();
+  const started = new Date();
+  const machine = machineInfo();
+  log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${thousands(machine.totalMemoryMB)} MB, node ${machine.node}`);
+
+  // 1. Bundle size and cold load time, beside an empty module and a Config-client-only bundle.
+  log(`load times: ${LOAD_RUNS} fresh node processes per module`);
+  const out = benchOutDir();
+  const targets = [
+    { name: 'baseline: empty module', file: writeEmptyModule(out) },
+    { name: 'baseline: Config client only', file: await buildConfigClientBaseline(ROOT, out) },
+    ...RULE_IDS.map((id) => ({ name: id, file: join(ROOT, 'dist', 'lambda', id, 'index.js') })),
+  ];
+  const loads = await measureLoadTimes(targets, LOAD_RUNS);
+
+  // 2. API calls per evaluation against moto, counted at the front.
+  let moto: MotoServer | undefined;
+  let pager: MotoPager | undefined;
+  let front: Front | undefined;
+  const counts: CallCount[] = [];
+  let estateSeedMs = 0;
+  let scan: ScanVsCli | undefined;
+  let moto10kSeedMs: number | undefined;
+  try {
+    moto = await startMoto();
+    pager = await startMotoPager(moto.url);
+    front = await startFront({ upstream: pager.url });
+    log('change events, one per rule');
+    counts.push(...(await changeEventCounts(moto, front)));
+    log(`seeding ${ESTATE} instances, launch templates and launch configurations in moto`);
+    estateSeedMs = (await seedEstate(moto, ESTATE)).seedMs;
+    for (const rule of ['imdsv2-instance', 'imdsv2-launch-template', 'imdsv2-launch-configuration']) {
+      log(`sweep ${rule} at N=${ESTATE}`);
+      counts.push(...(await sweepCounts(front, rule, ESTATE)));
+    }
+    // 4. scan beside the awscli chain, on the same estate.
+    log('scan vs awscli chain');
+    front.reset();
+    scan = await scanVsCli(ROOT, front, QUICK ? 1 : 3);
+    if (MOTO_10K) {
+      log('adding 9,000 instances to moto (reservations of 1,000)');
+      const t = Date.now();
+      await addInstances(moto, 9_000);
+      moto10kSeedMs = Date.now() - t;
+      log('sweep imdsv2-instance at N=10,000 in moto');
+      counts.push(
+        ...(await sweepCounts(front, 'imdsv2-instance', 10_000, 'moto pages DescribeInstances by reservation: 10 reservations of 1,000 are ONE page, so reads are fewer than AWS would need')),
+      );
+    }
+  } finally {
+    await front?.stop();
+    await pager?.stop();
+    await moto?.stop();
+  }
+
+  // 2b/3. Big sweeps against the synthetic endpoint, in a child node process.
+  log('sweep 10,000 synthetic instances (child node, no flags)');
+  const tenK = await bigSweep(ROOT, 10_000);
+  counts.push({ ...tenK.counts, note: 'synthetic endpoint paging 1,000 instances a call, as EC2 does (10,000 in moto with real paging is too slow: see README)' });
+  const big: BigSweep[] = [];
+  if (BIG !== 10_000) {
+    log(`sweep ${thousands(BIG)} synthetic instances (child node, no flags)`);
+    big.push(await bigSweep(ROOT, BIG));
+  } else {
+    big.push(tenK);
+  }
+  const bundle = join(ROOT, 'dist', 'lambda', 'imdsv2-instance', 'index.js');
+  // 128 MB: the smallest Lambda; 256 MB: what the CDK construct deploys by default (lib/imdsv2-rule.ts).
+  for (const memory of [128, 256]) {
+    log(`sweep ${thousands(BIG)} synthetic instances (child node, Lambda ${memory} MB heap flags)`);
+    big.push(await bigSweep(ROOT, BIG, lambdaNodeArgs(memory), bundle, memory));
+  }
+
+  // Table
+  const rows: Row[] = [];
+  const baseline = loads.find((l) => l.name === 'baseline: Config client only')!;
+  for (const [i, l] of loads.entries()) {
+    const isBaseline = l.name.startsWith('baseline');
+    rows.push({
+      section: i === 0,
+      cells: [
+        i === 0 ? 'bundle load' : '',
+        l.name,
+        `${thousands(l.bytes)} B; require p50 ${l.requireMs.median} ms, p90 ${l.requireMs.p90} ms; process p50 ${l.processMs.median} ms, p90 ${l.processMs.p90} ms; +${l.rssAddedMB} MB RSS`,
+        isBaseline ? '' : `Config-only: ${thousands(baseline.bytes)} B, ${baseline.requireMs.median} ms`,
+        isBaseline ? '' : `${round(l.bytes / baseline.bytes, 2)}x size, ${round(l.requireMs.median / baseline.requireMs.median, 2)}x require`,
+        i === 0 ? `median/p90 of ${l.runs} fresh node processes each` : '',
+      ],
+    });
+  }
+  const shown = counts.filter((c) => c.kind === 'change' || c.rule === 'imdsv2-account-defaults' || c.run !== 'first');
+  for (const [i, c] of shown.entries()) {
+    const parts = [plural(c.reads, 'read'), `${thousands(c.puts)} PutEvaluations`];
+    if (c.cleanupReads) parts.push(plural(c.cleanupReads, 'clean-up read'));
+    const withoutCleanup = c.cleanupReads ? ` (${round((c.calls - c.cleanupReads) / c.minimum, 2)}x without clean-up)` : '';
+    rows.push({
+      section: i === 0,
+      cells: [
+        i === 0 ? 'API calls' : '',
+        `${c.kind === 'change' ? 'change' : c.rule === 'imdsv2-account-defaults' ? 'periodic' : 'sweep'} ${c.rule}${c.kind === 'sweep' && c.rule !== 'imdsv2-account-defaults' ? ` N=${thousands(c.n)}` : ''} (${c.source})`,
+        `${plural(c.calls, 'call')} = ${parts.join(' + ')}; ${round(c.calls / Math.max(1, c.evaluations), 3)} per evaluation`,
+        `${thousands(c.minimum)}`,
+        `${c.ratio}x${withoutCleanup}`,
+        c.note ?? (c.kind === 'sweep' && c.run === 'steady' ? 'steady state: Config holds the last run\'s results' : ''),
+      ],
+    });
+  }
+  for (const [i, b] of big.entries()) {
+    const memory = b.lambdaMemoryMB ?? 128;
+    const flags = b.lambdaMemoryMB ? `node ${b.nodeArgs.join(' ')} (Lambda's ${memory} MB heap flags)` : 'node, no flags';
+    const fits = b.peakRssMB <= memory;
+    const cpuAt = (m: number) => `~${round(estimatedLambdaSeconds(b.cpuMs, m) / 60, 1)} min of CPU at ${m} MB`;
+    rows.push({
+      section: i === 0,
+      cells: [
+        i === 0 ? `sweep ${thousands(BIG)}` : '',
+        `imdsv2-instance, synthetic endpoint, ${flags}`,
+        `wall ${round(b.wallMs / 1000, 1)} s; CPU ${round(b.cpuMs / 1000, 1)} s = ${b.cpuUsPerEvaluation} us/evaluation; peak RSS ${b.peakRssMB} MB (anonymous ${b.peakAnonRssMB} MB; ${b.rssAfterLoadMB} MB after load)`,
+        `${memory} MB`,
+        `${round(b.peakRssMB / memory, 2)}x`,
+        `${fits ? 'FITS' : 'does NOT fit'} ${memory} MB by peak RSS${!fits && b.peakAnonRssMB <= memory ? ` (anonymous RSS does)` : ''}; ${thousands(b.evaluationsDelivered)} delivered, ${b.duplicates} duplicates, ${thousands(b.counts.calls)} calls; ${cpuAt(memory)}`,
+      ],
+    });
+  }
+  if (scan) {
+    rows.push({
+      section: true,
+      cells: [
+        'scan vs awscli',
+        `${ESTATE} instances + ${ESTATE} launch templates + ${ESTATE} launch configurations (moto)`,
+        scan.available ? `scan ${round(scan.scanMs! / 1000, 2)} s, ${thousands(scan.scanCalls!)} calls` : scan.reason!,
+        `awscli chain ${round(scan.cliMs / 1000, 2)} s, ${scan.cliCalls} calls`,
+        scan.available ? `${scan.ratio}x` : 'n/a',
+        `median of ${scan.runs}; ${machine.awscli.split(' ')[0]}`,
+      ],
+    });
+  }
+
+  const table = renderTable(['section', 'case', 'measured', 'minimum / baseline', 'ratio', 'notes'], rows);
+  const when = started.toISOString();
+  process.stdout.write(
+    `imdsv2-guard bench, ${when}\n` +
+      `machine: ${machine.cpuModel}, ${machine.cores} cores, ${thousands(machine.totalMemoryMB)} MB RAM, ${machine.os}, node ${machine.node}, ${machine.moto}, load average at start ${machine.loadAverageAtStart.join(' ')}\n\n` +
+      `${table}\n\n` +
+      'API calls are counted at the HTTP layer (the recording front before moto, or the synthetic endpoint). minimum = the\n' +
+      'describes at the maximum page size + ceil(N/100) PutEvaluations (formulas in bench/results.json); it leaves out the\n' +
+      'stale-result clean-up (GetComplianceDetailsByConfigRule, 100 results a call), which a periodic rule needs to report\n' +
+      'deleted resources. The 10,000 and 100,000-instance sweeps run against a synthetic endpoint that pages AWS-shaped\n' +
+      `instances (${thousands(tenK.instanceXmlBytes)} B of XML each) 1,000 a call, not moto. Peak RSS is process.resourceUsage().maxRSS of the\n` +
+      'child node running the bundle; "anonymous" excludes the file-backed pages of the node binary.\n',
+  );
+
+  const results = {
+    timestamp: when,
+    durationS: Math.round((Date.now() - started.getTime()) / 1000),
+    options: { quick: QUICK, moto10k: MOTO_10K, loadRuns: LOAD_RUNS, estate: ESTATE, big: BIG },
+    machine,
+    loads: loads.map((l: LoadTime) => ({ ...l, file: l.file.startsWith(ROOT) ? l.file.slice(ROOT.length + 1) : l.file })),
+    apiCalls: counts,
+    estateSeedMs,
+    moto10kSeedMs,
+    bigSweeps: big.map(({ child, ...rest }) => ({ ...rest, child: { ...child } })),
+    tenThousandSynthetic: (({ child, ...rest }) => rest)(tenK),
+    scanVsCli: scan,
+    table,
+  };
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  log(`done in ${results.durationS} s; wrote bench/results.json`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
