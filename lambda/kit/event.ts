@@ -4,14 +4,11 @@ import { MalformedEventError } from './errors';
 /** Largest invokingEvent we accept. Config caps items far below this; anything larger is hostile. */
 export const MAX_INVOKING_EVENT_CHARS = 4 * 1024 * 1024;
 
-export interface ItemSummary {
-  readonly resourceType: string;
-  readonly resourceId: string;
-  readonly resourceName?: string;
-  readonly configurationItemStatus: ConfigurationItemStatus;
-  readonly configurationItemCaptureTime: Date;
-  readonly awsRegion?: string;
-}
+/** What an oversized change notification carries: the item's identity, status and capture time. */
+export type ItemSummary = Pick<
+  ConfigurationItem,
+  'resourceType' | 'resourceId' | 'resourceName' | 'configurationItemStatus' | 'configurationItemCaptureTime' | 'awsRegion'
+>;
 
 export type ConfigMessage =
   | { readonly kind: 'change'; readonly item: ConfigurationItem; readonly notificationCreationTime?: Date }

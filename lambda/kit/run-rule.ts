@@ -53,6 +53,18 @@ function toEvaluation(resourceType: string, resourceId: string, verdict: Verdict
   };
 }
 
+/** The sink for one invocation: its result token and test mode, the injected logger and delays. */
+function openSink(inv: RuleInvocation, deps: RunDependencies, keepSent: boolean | number): EvaluationSink {
+  return new EvaluationSink({
+    config: deps.clients.config,
+    resultToken: inv.resultToken,
+    testMode: inv.testMode,
+    logger: deps.logger,
+    resendDelayMs: deps.resendDelayMs,
+    keepSent,
+  });
+}
+
 function notApplicable(annotation: string): Verdict {
   return { complianceType: 'NOT_APPLICABLE', annotation };
 }
@@ -83,14 +95,7 @@ export async function runResourceRule<P, S>(
   const inv = parseInvocation(event);
   const params = parseParameters(rule.definition.parameters, inv.ruleParameters);
   const now = deps.now?.() ?? new Date();
-  const sink = new EvaluationSink({
-    config: deps.clients.config,
-    resultToken: inv.resultToken,
-    testMode: inv.testMode,
-    logger: deps.logger,
-    resendDelayMs: deps.resendDelayMs,
-    keepSent: inv.message.kind === 'scheduled' ? SWEEP_KEEP_LIMIT : true,
-  });
+  const sink = openSink(inv, deps, inv.message.kind === 'scheduled' ? SWEEP_KEEP_LIMIT : true);
   const type = rule.definition.resourceType;
   const message = inv.message;
 
@@ -141,6 +146,17 @@ async function sweep<P, S>(
   const seen = new Set<string>();
   let pages = 0;
   let stopped = false;
+  /** Sends what was evaluated and says what was left for the next run, instead of being killed mid-batch. */
+  const stopCleanly = async (unfinished: string, counts: Record<string, number>) => {
+    await sink.flush();
+    deps.logger.warn('sweep stopped before the Lambda timeout', {
+      rule: rule.definition.id,
+      pagesRead: pages,
+      ...counts,
+      unfinished,
+      remainingMs: lambdaContext?.getRemainingTimeInMillis(),
+    });
+  };
 
   for await (const page of rule.listPages(ctx)) {
     pages += 1;
@@ -159,14 +175,7 @@ async function sweep<P, S>(
   if (stopped) {
     // Results for resources not reached are left as they were; clearing stale results needs a
     // complete listing, so it is skipped too. The next sweep starts again from the first page.
-    await sink.flush();
-    deps.logger.warn('sweep stopped before the Lambda timeout', {
-      rule: rule.definition.id,
-      pagesRead: pages,
-      resourcesEvaluated: seen.size,
-      unfinished: 'resources after the last page read; stale-result clean-up',
-      remainingMs: lambdaContext?.getRemainingTimeInMillis(),
-    });
+    await stopCleanly('resources after the last page read; stale-result clean-up', { resourcesEvaluated: seen.size });
     return;
   }
 
@@ -184,15 +193,7 @@ async function sweep<P, S>(
     await sink.add(toEvaluation(type, id, notApplicable('The resource no longer exists.'), notificationTime));
   }
   if (stopped) {
-    await sink.flush();
-    deps.logger.warn('sweep stopped before the Lambda timeout', {
-      rule: rule.definition.id,
-      pagesRead: pages,
-      resourcesEvaluated: seen.size - stale,
-      staleCleared: stale,
-      unfinished: 'stale-result clean-up',
-      remainingMs: lambdaContext?.getRemainingTimeInMillis(),
-    });
+    await stopCleanly('stale-result clean-up', { resourcesEvaluated: seen.size - stale, staleCleared: stale });
     return;
   }
   deps.logger.info('sweep complete', { rule: rule.definition.id, pagesRead: pages, resources: seen.size - stale, stale });
@@ -214,13 +215,7 @@ export async function runAccountRule<P, S>(
   const ctx = await ruleContext(inv, params, deps);
   const subject = await rule.load(ctx);
   const verdict = rule.evaluate(subject, params, deps.now?.() ?? new Date());
-  const sink = new EvaluationSink({
-    config: deps.clients.config,
-    resultToken: inv.resultToken,
-    testMode: inv.testMode,
-    logger: deps.logger,
-    resendDelayMs: deps.resendDelayMs,
-  });
+  const sink = openSink(inv, deps, true);
   await sink.add(toEvaluation(rule.definition.resourceType, ctx.accountId, verdict, message.notificationCreationTime));
   return [...(await sink.close())];
 }
