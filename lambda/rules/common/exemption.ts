@@ -1,3 +1,5 @@
+import { fitAnnotation } from './metadata-verdict';
+
 /**
  * Dated exemptions read from a resource tag. The value starts with an ISO date (`2026-12-31`) or
  * timestamp (`2026-12-31T18:00:00Z`), optionally followed by a separator and a free-text reason:
@@ -90,4 +92,20 @@ export function describeFailedExemption(e: Exemption, tagKey: string | undefined
   if (e.kind === 'expired') return `Exemption ${key} expired ${e.until}.`;
   if (e.kind === 'invalid') return `Exemption ${key}="${clip(e.value, VALUE_CHARS)}" unreadable (want YYYY-MM-DD reason).`;
   return undefined;
+}
+
+/**
+ * The exemption step every taggable rule starts with: an active exemption is the verdict
+ * (NOT_APPLICABLE); otherwise `note` says why a tag present did not exempt (expired, unreadable).
+ */
+export function exemptionGate(
+  tags: Readonly<Record<string, string>> | undefined,
+  tagKey: string | undefined,
+  now: Date,
+): { readonly exempt: { complianceType: 'NOT_APPLICABLE'; annotation: string } } | { readonly exempt?: undefined; readonly note?: string } {
+  const exemption = readExemption(tags ?? {}, tagKey, now);
+  if (exemption.kind === 'active') {
+    return { exempt: { complianceType: 'NOT_APPLICABLE', annotation: fitAnnotation(describeActiveExemption(exemption, tagKey ?? '')) } };
+  }
+  return { note: describeFailedExemption(exemption, tagKey) };
 }

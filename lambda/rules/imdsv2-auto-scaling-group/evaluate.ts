@@ -1,5 +1,5 @@
 import { MAX_ANNOTATION_LENGTH, type Verdict } from '../../kit/verdict';
-import { describeActiveExemption, describeFailedExemption, readExemption } from '../common/exemption';
+import { exemptionGate } from '../common/exemption';
 import { describeJudgement, fitAnnotation, judgeMetadataOptions } from '../common/metadata-verdict';
 import type { AutoScalingGroupParameters } from './definition';
 import type { AutoScalingGroupSubject, GroupInstance, LaunchSource } from './subject';
@@ -56,14 +56,9 @@ function sourceFixes(groupName: string, offending: readonly LaunchSource[]): str
  */
 export function evaluate(subject: AutoScalingGroupSubject, params: AutoScalingGroupParameters, now: Date): Verdict {
   const group = String(subject.autoScalingGroupName);
-  const exemption = readExemption(subject.tags ?? {}, params.exemptionTagKey, now);
-  if (exemption.kind === 'active') {
-    return {
-      complianceType: 'NOT_APPLICABLE',
-      annotation: fitAnnotation(describeActiveExemption(exemption, params.exemptionTagKey ?? '')),
-    };
-  }
-  const exemptionNote = describeFailedExemption(exemption, params.exemptionTagKey);
+  const gate = exemptionGate(subject.tags, params.exemptionTagKey, now);
+  if (gate.exempt) return gate.exempt;
+  const exemptionNote = gate.note;
 
   const sources = subject.sources ?? [];
   if (sources.length === 0) {

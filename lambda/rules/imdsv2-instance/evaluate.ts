@@ -1,5 +1,5 @@
 import type { Verdict } from '../../kit/verdict';
-import { describeActiveExemption, describeFailedExemption, readExemption } from '../common/exemption';
+import { exemptionGate } from '../common/exemption';
 import { describeJudgement, fitAnnotation, judgeMetadataOptions, judgementHeadline } from '../common/metadata-verdict';
 import type { InstanceParameters } from './definition';
 import type { InstanceSubject } from './subject';
@@ -29,14 +29,9 @@ export function evaluate(subject: InstanceSubject, params: InstanceParameters, n
     return { complianceType: 'NOT_APPLICABLE', annotation: fitAnnotation(`${id} is ${state}.`) };
   }
 
-  const exemption = readExemption(subject.tags ?? {}, params.exemptionTagKey, now);
-  if (exemption.kind === 'active') {
-    return {
-      complianceType: 'NOT_APPLICABLE',
-      annotation: fitAnnotation(describeActiveExemption(exemption, params.exemptionTagKey ?? '')),
-    };
-  }
-  const exemptionNote = describeFailedExemption(exemption, params.exemptionTagKey);
+  const gate = exemptionGate(subject.tags, params.exemptionTagKey, now);
+  if (gate.exempt) return gate.exempt;
+  const exemptionNote = gate.note;
 
   const options = subject.metadataOptions;
   if (options === undefined || options === null) {

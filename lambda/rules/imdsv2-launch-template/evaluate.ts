@@ -1,5 +1,5 @@
 import type { Verdict } from '../../kit/verdict';
-import { describeActiveExemption, describeFailedExemption, readExemption } from '../common/exemption';
+import { exemptionGate } from '../common/exemption';
 import {
   describeJudgement,
   fitAnnotation,
@@ -90,14 +90,9 @@ function fixes(subject: LaunchTemplateSubject, source: CheckedVersion, maxHopLim
 
 /** Judges a launch template's $Default and/or $Latest version: each must require IMDSv2. */
 export function evaluate(subject: LaunchTemplateSubject, params: LaunchTemplateParameters, now: Date): Verdict {
-  const exemption = readExemption(subject.tags ?? {}, params.exemptionTagKey, now);
-  if (exemption.kind === 'active') {
-    return {
-      complianceType: 'NOT_APPLICABLE',
-      annotation: fitAnnotation(describeActiveExemption(exemption, params.exemptionTagKey ?? '')),
-    };
-  }
-  const exemptionNote = describeFailedExemption(exemption, params.exemptionTagKey);
+  const gate = exemptionGate(subject.tags, params.exemptionTagKey, now);
+  if (gate.exempt) return gate.exempt;
+  const exemptionNote = gate.note;
 
   const checked: CheckedVersion[] = selectVersions(subject, params).map((data) => ({
     data: data ?? { versionNumber: Number.NaN },
