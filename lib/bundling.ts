@@ -1,5 +1,8 @@
 import * as path from 'node:path';
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { CfnResource } from 'aws-cdk-lib';
+import { type Code, Function as LambdaFunction, type FunctionOptions, type Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct } from 'constructs';
 import esbuildOptions from './esbuild-options.json';
 
 /**
@@ -47,4 +50,38 @@ export function nodejsBundling(options: Readonly<Record<string, unknown>> = ESBU
     // Bundle the SDK v3 clients rather than use the runtime's copy: what we test is what runs.
     externalModules: [],
   };
+}
+
+/** Refuses runtimes older than the bundles' target: `who` names what is being deployed in the error. */
+export function checkNodeRuntime(runtime: Runtime, who: string): void {
+  const major = /^nodejs(\d+)/.exec(runtime.name)?.[1];
+  if (runtime.family !== RuntimeFamily.NODEJS || !major || Number(major) < 22) {
+    throw new Error(`runtime ${runtime.name}: ${who} need Node.js 22 or later (the bundle targets ${ESBUILD_OPTIONS.target})`);
+  }
+}
+
+/**
+ * A function running one of this project's handlers: bundled locally from `entry` with the shared
+ * esbuild options, or, when `code` is given (the StackSet member template), the prebuilt bundle
+ * (`index.handler`). Its role's policy is inline, so CDK's DependsOn on the role is dropped as
+ * redundant (cfn-lint W3005).
+ */
+export function projectFunction(
+  scope: Construct,
+  id: string,
+  props: FunctionOptions & { readonly runtime: Runtime },
+  source: { readonly code?: Code; readonly entry: string; readonly projectRoot: string },
+): LambdaFunction {
+  const fn = source.code
+    ? new LambdaFunction(scope, id, { ...props, code: source.code, handler: 'index.handler' })
+    : new NodejsFunction(scope, id, {
+        ...props,
+        entry: source.entry,
+        projectRoot: source.projectRoot,
+        depsLockFilePath: path.join(source.projectRoot, 'package-lock.json'),
+        handler: 'handler',
+        bundling: nodejsBundling(),
+      });
+  (fn.node.defaultChild as CfnResource).addDeletionOverride('DependsOn');
+  return fn;
 }

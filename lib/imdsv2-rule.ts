@@ -1,16 +1,14 @@
-import * as path from 'node:path';
-import { Aws, CfnResource, Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { CfnConfigRule, MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, CfnPermission, type Code, Function as LambdaFunction, Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, CfnPermission, type Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { InvalidParameterError } from '../lambda/kit/errors';
 import { parseParameters } from '../lambda/kit/parameters';
 import { ruleDescription, type RuleDefinition } from '../lambda/kit/rule-definition';
 import type { RuleId } from '../lambda/rules/catalog';
-import { ESBUILD_OPTIONS, nodejsBundling, PROJECT_ROOT, ruleEntry } from './bundling';
+import { checkNodeRuntime, ESBUILD_OPTIONS, PROJECT_ROOT, projectFunction, ruleEntry } from './bundling';
 import { OWN_RULE_ACTIONS, RULE_ACTIONS } from './rule-permissions';
 
 /** Powertools log levels, passed to the function as `LOG_LEVEL`. */
@@ -111,7 +109,7 @@ export class Imdsv2Rule<P = unknown> extends Construct {
     }
     const inputParameters = serialiseParameters(def, props.parameters);
     const runtime = props.runtime ?? Runtime.NODEJS_22_X;
-    checkRuntime(runtime);
+    checkNodeRuntime(runtime, 'the rules');
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
 
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS });
@@ -149,19 +147,11 @@ export class Imdsv2Rule<P = unknown> extends Construct {
       description: `imdsv2-guard: evaluates the AWS Config rule ${this.ruleName}`,
       environment: { POWERTOOLS_SERVICE_NAME: def.id, LOG_LEVEL: props.logLevel ?? 'INFO' },
     };
-    this.function = props.code
-      ? new LambdaFunction(this, 'Function', { ...functionProps, code: props.code, handler: 'index.handler' })
-      : new NodejsFunction(this, 'Function', {
-          ...functionProps,
-          entry: ruleEntry(projectRoot, def.id),
-          projectRoot,
-          depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-          handler: 'handler',
-          bundling: nodejsBundling(),
-        });
-    // CDK makes the function DependsOn its role so attached policies exist first; our policy is
-    // inline in the role, which the function already references, so it is redundant (cfn-lint W3005).
-    (this.function.node.defaultChild as CfnResource).addDeletionOverride('DependsOn');
+    this.function = projectFunction(this, 'Function', functionProps, {
+      code: props.code,
+      entry: ruleEntry(projectRoot, def.id),
+      projectRoot,
+    });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason: `${runtime.name} matches the bundle's esbuild target ${ESBUILD_OPTIONS.target} (shared with npm run build) and is in Lambda standard support; a newer runtime is one setting away (runtime prop or imdsv2-guard:runtime context).`,
@@ -219,13 +209,6 @@ function ruleName(id: string, prefix: string, controls: readonly string[]): stri
     throw new Error(`Config rule name "${name}" has ${name.length} characters; at most ${RULE_NAME_MAX} are allowed`);
   }
   return name;
-}
-
-function checkRuntime(runtime: Runtime): void {
-  const major = /^nodejs(\d+)/.exec(runtime.name)?.[1];
-  if (runtime.family !== RuntimeFamily.NODEJS || !major || Number(major) < 22) {
-    throw new Error(`runtime ${runtime.name}: the rules need Node.js 22 or later (the bundle targets ${ESBUILD_OPTIONS.target})`);
-  }
 }
 
 /**

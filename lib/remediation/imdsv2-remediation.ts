@@ -2,13 +2,12 @@ import * as path from 'node:path';
 import { Aws, type CfnCondition, CfnResource, Duration, Fn, type IResolvable, Validations } from 'aws-cdk-lib';
 import { CfnRemediationConfiguration, type CfnConfigRule } from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, type Code, Function as LambdaFunction, Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, type Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { RuleId } from '../../lambda/rules/catalog';
-import { ESBUILD_OPTIONS, nodejsBundling, PROJECT_ROOT } from '../bundling';
+import { checkNodeRuntime, ESBUILD_OPTIONS, PROJECT_ROOT, projectFunction } from '../bundling';
 import { readDocument, staticValue, withDefaults, type StaticParameterValue } from './document-content';
 import { REMEDIATIONS, type Grant, type ResourceKind } from './remediation-catalog';
 
@@ -153,7 +152,7 @@ export class Imdsv2Remediation extends Construct {
       });
       acknowledgeWildcards(this.functionRole, helper.grants);
       const runtime = props.runtime ?? Runtime.NODEJS_22_X;
-      checkRuntime(runtime);
+      checkNodeRuntime(runtime, 'the remediation functions');
       const functionProps = {
         runtime,
         architecture: props.architecture ?? Architecture.ARM_64,
@@ -164,18 +163,11 @@ export class Imdsv2Remediation extends Construct {
         description: `imdsv2-guard: ${helper.description}`.slice(0, 256),
         environment: { POWERTOOLS_SERVICE_NAME: helper.entry, LOG_LEVEL: props.logLevel ?? 'INFO' },
       };
-      this.function = props.code
-        ? new LambdaFunction(this, 'Function', { ...functionProps, code: props.code, handler: 'index.handler' })
-        : new NodejsFunction(this, 'Function', {
-            ...functionProps,
-            entry: path.join(projectRoot, 'lambda', 'remediation', helper.entry, 'handler.ts'),
-            projectRoot,
-            depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-            handler: 'handler',
-            bundling: nodejsBundling(),
-          });
-      // The policy is inline in the role the function references: CDK's DependsOn on it is redundant (cfn-lint W3005).
-      (this.function.node.defaultChild as CfnResource).addDeletionOverride('DependsOn');
+      this.function = projectFunction(this, 'Function', functionProps, {
+        code: props.code,
+        entry: path.join(projectRoot, 'lambda', 'remediation', helper.entry, 'handler.ts'),
+        projectRoot,
+      });
       Validations.of(this.function).acknowledge({
         id: 'AwsSolutions-L1',
         reason: `The bundle is built for ${ESBUILD_OPTIONS.target} (shared with npm run build and the rules) and Node.js 22 is in Lambda standard support; the runtime prop moves it.`,
@@ -328,9 +320,3 @@ function inRange(name: string, value: number, min: number, max: number): number 
   return value;
 }
 
-function checkRuntime(runtime: Runtime): void {
-  const major = /^nodejs(\d+)/.exec(runtime.name)?.[1];
-  if (runtime.family !== RuntimeFamily.NODEJS || !major || Number(major) < 22) {
-    throw new Error(`runtime ${runtime.name}: the remediation functions need Node.js 22 or later (the bundle targets ${ESBUILD_OPTIONS.target})`);
-  }
-}
