@@ -7,6 +7,7 @@ import { EvaluationSink, type Evaluation } from './evaluation-sink';
 import { parseInvocation, type RuleInvocation } from './event';
 import { inflateOversizedItem } from './inflate';
 import type { KitLogger } from './logger';
+import { IdSet } from './id-set';
 import { parseParameters } from './parameters';
 import type { AccountRule, ResourceRule, RuleContext } from './rule-module';
 import { currentResultIds } from './stale-results';
@@ -143,7 +144,7 @@ async function sweep<P, S>(
   const type = rule.definition.resourceType;
   const reserve = deps.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS;
   const outOfTime = () => lambdaContext !== undefined && lambdaContext.getRemainingTimeInMillis() < reserve;
-  const seen = new Set<string>();
+  const seen = new IdSet();
   let pages = 0;
   let stopped = false;
   /** Sends what was evaluated and says what was left for the next run, instead of being killed mid-batch. */
@@ -162,8 +163,7 @@ async function sweep<P, S>(
     pages += 1;
     for (const subject of page) {
       const id = rule.resourceIdOf(subject);
-      if (seen.has(id)) continue; // a resource listed twice (moved between pages) is evaluated once
-      seen.add(id);
+      if (!seen.add(id)) continue; // a resource listed twice (moved between pages) is evaluated once
       await sink.add(toEvaluation(type, id, rule.evaluate(subject, params, now), notificationTime));
     }
     if (outOfTime()) {
@@ -187,8 +187,7 @@ async function sweep<P, S>(
       stopped = true;
       break;
     }
-    if (seen.has(id)) continue;
-    seen.add(id);
+    if (!seen.add(id)) continue;
     stale += 1;
     await sink.add(toEvaluation(type, id, notApplicable('The resource no longer exists.'), notificationTime));
   }
