@@ -160,7 +160,7 @@ async function main(): Promise<void> {
         `wall ${round(b.wallMs / 1000, 1)} s; CPU ${round(b.cpuMs / 1000, 1)} s = ${b.cpuUsPerEvaluation} us/evaluation; peak RSS ${b.peakRssMB} MB (anonymous ${b.peakAnonRssMB} MB; ${b.rssAfterLoadMB} MB after load)`,
         `${memory} MB`,
         `${round(b.peakRssMB / memory, 2)}x`,
-        `${fits ? 'FITS' : 'does NOT fit'} ${memory} MB by peak RSS${!fits && b.peakAnonRssMB <= memory ? ` (anonymous RSS does)` : ''}; ${thousands(b.evaluationsDelivered)} delivered, ${b.duplicates} duplicates, ${thousands(b.counts.calls)} calls; ${cpuAt(memory)}`,
+        `${fits ? 'FITS' : 'does NOT fit'} ${memory} MB by peak RSS${!fits && b.peakAnonRssMB <= memory ? ` (anonymous RSS does)` : ''}; ${thousands(b.evaluationsDelivered)} delivered, ${b.duplicates} duplicates; ${thousands(b.counts.calls)} calls (${thousands(b.describeCalls)} DescribeInstances of ${thousands(b.pageSize)}) = ${b.counts.ratio}x the minimum; ${cpuAt(memory)}`,
       ],
     });
   }

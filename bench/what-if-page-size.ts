@@ -1,7 +1,8 @@
 // What-if, not part of `npm run bench`: how the DescribeInstances page size of the imdsv2-instance
 // sweep trades API calls for peak memory. Builds VARIANT bundles (the shipped source with its
-// PAGE_SIZE replaced; same esbuild options) into the temp dir and sweeps N synthetic instances with
-// each, in a child node with Lambda's 128 MB heap flags and with none.
+// LARGEST_PAGE replaced; same esbuild options) into the temp dir and sweeps N synthetic instances with
+// each, in a child node with Lambda's 128 MB heap flags and with none. The child gets no
+// AWS_LAMBDA_FUNCTION_MEMORY_SIZE, so the variant's LARGEST_PAGE is the page it reads.
 //
 //   tsx bench/what-if-page-size.ts [N=100000] [sizes=1000,500,200,100]
 import { readFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ const ROOT = resolve(__dirname, '..');
 const N = Number(process.argv[2] ?? 100_000);
 const SIZES = (process.argv[3] ?? '1000,500,200,100').split(',').map(Number);
 const FETCH = join(ROOT, 'lambda', 'rules', 'imdsv2-instance', 'fetch.ts');
-const SHIPPED = 'const PAGE_SIZE = 1000;';
+const SHIPPED = 'const LARGEST_PAGE = 1000;';
 
 async function variant(size: number): Promise<string> {
   const options = JSON.parse(readFileSync(join(ROOT, 'lib', 'esbuild-options.json'), 'utf8')) as Record<string, unknown>;
@@ -34,7 +35,7 @@ async function variant(size: number): Promise<string> {
           b.onLoad({ filter: /imdsv2-instance[\\/]fetch\.ts$/ }, (a) => {
             const source = readFileSync(a.path, 'utf8');
             if (!source.includes(SHIPPED)) throw new Error(`${FETCH} no longer has "${SHIPPED}"`);
-            return { contents: source.replace(SHIPPED, `const PAGE_SIZE = ${size};`), loader: 'ts' };
+            return { contents: source.replace(SHIPPED, `const LARGEST_PAGE = ${size};`), loader: 'ts' };
           });
         },
       },

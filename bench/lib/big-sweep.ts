@@ -32,6 +32,9 @@ export interface BigSweep {
   /** The Lambda memory size whose bootstrap heap flags the child ran with, if any. */
   readonly lambdaMemoryMB?: number;
   readonly evaluationsDelivered: number;
+  /** DescribeInstances calls, and the page size they show (the rule picks it from AWS_LAMBDA_FUNCTION_MEMORY_SIZE). */
+  readonly describeCalls: number;
+  readonly pageSize: number;
   readonly duplicates: number;
   readonly returnedByHandler: number | undefined;
   readonly instanceXmlBytes: number;
@@ -53,7 +56,12 @@ export async function bigSweep(
 ): Promise<BigSweep> {
   const aws = await startSyntheticAws({ instances: n, priorResults: n });
   try {
-    const env = { ...sdkEnv(aws), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const env = {
+      ...sdkEnv(aws),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // As Lambda sets it: the instance rule picks its page size from it.
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: lambdaMemoryMB === undefined ? undefined : String(lambdaMemoryMB),
+    };
     const event = scheduledEvent({ ruleName: 'bench-synthetic', ruleParameters: { exemptionTagKey: 'imdsv2-exempt-until' } });
     const child = await runHandlerInChild(bundle, event, env, 900_000, nodeArgs);
     const cpuMs = child.cpuUserMs + child.cpuSystemMs;
@@ -82,6 +90,8 @@ export async function bigSweep(
       fits128MB: child.maxRssKB / 1024 <= 128,
       lambdaMemoryMB,
       evaluationsDelivered: aws.stats.evaluations,
+      describeCalls: aws.calls.get('DescribeInstances') ?? 0,
+      pageSize: aws.stats.describeMaxResults ?? 0,
       duplicates: aws.stats.duplicates,
       returnedByHandler: child.returned.length,
       instanceXmlBytes: aws.instanceXmlBytes,

@@ -21,6 +21,8 @@ export interface ChildReport {
   readonly rssAfterLoadKB: number;
   readonly heapUsedAtEndKB: number;
   readonly returned: { kind: string; length?: number; keys?: string[] };
+  /** Memory every half second of the invocation (ms since the handler started). */
+  readonly series: readonly { ms: number; rssKB: number; anonKB: number; heapTotalKB: number; heapUsedKB: number; externalKB: number }[];
   /** Lines the handler logged to stdout (Powertools JSON, one per batch plus the summary). */
   logLines: number;
   /** The last warning/summary lines the handler logged, parsed. */

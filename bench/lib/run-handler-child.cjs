@@ -24,7 +24,7 @@ const context = {
   functionName: 'bench',
   functionVersion: '$LATEST',
   invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench',
-  memoryLimitInMB: '128',
+  memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '128',
   awsRequestId: 'bench',
   logGroupName: '/aws/lambda/bench',
   logStreamName: 'bench',
@@ -49,10 +49,19 @@ const rssAnonKB = () => {
 let peakAnonKB = 0;
 let sampledPeakKB = 0;
 let atPeak = {};
+// One sample every half second, to show where in the run memory peaks.
+const series = [];
+let lastSeriesAt = 0;
 const sampler = setInterval(() => {
   const m = process.memoryUsage();
   const rssKB = Math.round(m.rss / 1024);
-  peakAnonKB = Math.max(peakAnonKB, rssAnonKB() ?? 0);
+  const anonKB = rssAnonKB() ?? 0;
+  peakAnonKB = Math.max(peakAnonKB, anonKB);
+  const at = Date.now() - started;
+  if (at - lastSeriesAt >= 500) {
+    lastSeriesAt = at;
+    series.push({ ms: at, rssKB, anonKB, heapTotalKB: Math.round(m.heapTotal / 1024), heapUsedKB: Math.round(m.heapUsed / 1024), externalKB: Math.round(m.external / 1024) });
+  }
   if (rssKB > sampledPeakKB) {
     sampledPeakKB = rssKB;
     atPeak = {
@@ -92,6 +101,7 @@ Promise.resolve(bundle.handler(job.event, context)).then(
       rssAfterLoadKB,
       heapUsedAtEndKB: Math.round(mem.heapUsed / 1024),
       returned,
+      series,
     });
     process.exit(0);
   },

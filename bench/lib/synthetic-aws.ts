@@ -20,7 +20,8 @@ export interface SyntheticAws {
   readonly calls: Map<string, number>;
   /** Evaluations received per resource id (duplicates show as counts above 1). */
   readonly evaluationsPerResource: Map<string, number>;
-  readonly stats: { evaluations: number; duplicates: number; bytesSent: number };
+  /** `describeMaxResults`: the MaxResults of the last DescribeInstances (the page size the rule asked for). */
+  readonly stats: { evaluations: number; duplicates: number; bytesSent: number; describeMaxResults?: number };
   /** Bytes of one synthetic instance's XML. */
   readonly instanceXmlBytes: number;
   reset(): void;
@@ -114,7 +115,7 @@ const encodeOffset = (n: number): string => Buffer.from(`offset:${n}`).toString(
 export async function startSyntheticAws(options: SyntheticOptions): Promise<SyntheticAws> {
   const calls = new Map<string, number>();
   const perResource = new Map<string, number>();
-  const stats = { evaluations: 0, duplicates: 0, bytesSent: 0 };
+  const stats: SyntheticAws['stats'] = { evaluations: 0, duplicates: 0, bytesSent: 0 };
   const tally = options.tallyPerResource ?? true;
   const prior = options.priorResults ?? options.instances;
 
@@ -126,6 +127,7 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
 
   const describeInstances = (form: URLSearchParams, res: ServerResponse): void => {
     const max = Math.min(Math.max(Number(form.get('MaxResults') ?? 1000) || 1000, 5), 1000);
+    stats.describeMaxResults = max;
     const offset = decodeOffset(form.get('NextToken'));
     const end = Math.min(offset + max, options.instances);
     const parts: string[] = [];

@@ -1,0 +1,33 @@
+import { instancePageSize } from '../../../lambda/rules/imdsv2-instance/fetch';
+
+// The DescribeInstances page follows the function's memory, which Lambda gives in
+// AWS_LAMBDA_FUNCTION_MEMORY_SIZE: 200 below 256 MB (fits 128 MB, see bench/README.md), else 1,000.
+describe('instancePageSize', () => {
+  test.each([
+    [undefined, 1000],
+    ['128', 200],
+    ['192', 200],
+    ['255', 200],
+    ['256', 1000],
+    ['10240', 1000],
+    ['', 1000],
+    ['0', 1000],
+    ['-128', 1000],
+    ['lots', 1000],
+  ])('AWS_LAMBDA_FUNCTION_MEMORY_SIZE=%p → %p', (memory, expected) => {
+    expect(instancePageSize(memory === undefined ? {} : { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: memory })).toBe(expected);
+  });
+
+  test('reads process.env by default', () => {
+    const before = process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
+    try {
+      process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = '128';
+      expect(instancePageSize()).toBe(200);
+      delete process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
+      expect(instancePageSize()).toBe(1000);
+    } finally {
+      if (before === undefined) delete process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
+      else process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = before;
+    }
+  });
+});
