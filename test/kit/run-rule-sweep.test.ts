@@ -117,10 +117,11 @@ const SWEEPS: SweepCase[] = [
           NextToken: i + 1 < templatePages.length ? `p${i + 1}` : undefined,
         };
       });
-      h.ec2.on(DescribeLaunchTemplateVersionsCommand).callsFake((input: DescribeLaunchTemplateVersionsCommandInput) => {
-        const id = input.LaunchTemplateId!;
-        return { LaunchTemplateVersions: [templateVersion(id, 1, id === 'lt-03' ? null : REQUIRED, true), templateVersion(id, 2)] };
-      });
+      const versions = (id: string) => [templateVersion(id, 1, id === 'lt-03' ? null : REQUIRED, true), templateVersion(id, 2)];
+      h.ec2.on(DescribeLaunchTemplateVersionsCommand).callsFake((input: DescribeLaunchTemplateVersionsCommandInput) =>
+        // Without a template id: every template's $Default and $Latest, as the EC2 API answers.
+        ({ LaunchTemplateVersions: input.LaunchTemplateId ? versions(input.LaunchTemplateId) : templatePages.flat().flatMap(versions) }),
+      );
     },
     listCalls: recordedLists,
     pageSizeField: 'MaxResults',
@@ -366,6 +367,81 @@ describe('scheduled sweep: details', () => {
       ['lt-keep', 'COMPLIANT'],
       ['lt-gone', 'NOT_APPLICABLE'],
     ]);
+  });
+
+  test('instances: a function with less than 256 MB reads 200 instances a call, through every page', async () => {
+    const before = process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
+    process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = '128';
+    try {
+      const h = harness();
+      const sweep = SWEEPS[0];
+      sweep.prime(h);
+      mockResults(h, []);
+      const sent = await handlerFor(sweep.rule, h)(fixture(sweep.rule.scheduled));
+      expect(sweep.listCalls(h).map((c) => [c.MaxResults, c.NextToken])).toEqual([[200, undefined], [200, 'p1'], [200, 'p2']]);
+      expect(sent.map((e) => e.ComplianceResourceId)).toEqual(instancePages.flat());
+    } finally {
+      if (before === undefined) delete process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
+      else process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = before;
+    }
+  });
+
+  test('launch template: the account-wide version listing is paged on its NextToken; no template is read alone', async () => {
+    const h = harness();
+    const ids = ['lt-a', 'lt-b', 'lt-c'];
+    h.ec2.on(DescribeLaunchTemplatesCommand).resolves({
+      LaunchTemplates: ids.map((id) => ({ LaunchTemplateId: id, LaunchTemplateName: id, DefaultVersionNumber: 1, LatestVersionNumber: 2 })),
+    });
+    const listing = [
+      [templateVersion('lt-a', 1, REQUIRED, true), templateVersion('lt-a', 2, REQUIRED), templateVersion('lt-b', 1, REQUIRED, true)],
+      [templateVersion('lt-b', 2, OPTIONAL), templateVersion('lt-c', 2, REQUIRED), templateVersion('lt-c', 1, REQUIRED, true)],
+    ];
+    const inputs: DescribeLaunchTemplateVersionsCommandInput[] = [];
+    h.ec2.on(DescribeLaunchTemplateVersionsCommand).callsFake((input: DescribeLaunchTemplateVersionsCommandInput) => {
+      inputs.push({ ...input });
+      const i = input.NextToken ? 1 : 0;
+      return { LaunchTemplateVersions: listing[i], NextToken: i === 0 ? 'v1' : undefined };
+    });
+    mockResults(h, []);
+    const sent = await handlerFor(byId('imdsv2-launch-template'), h)(fixture('launch-template-scheduled.json'));
+    expect(inputs).toEqual([
+      { Versions: ['$Default', '$Latest'], MaxResults: 200 },
+      { Versions: ['$Default', '$Latest'], MaxResults: 200, NextToken: 'v1' },
+    ]);
+    expect(sent.map((e) => [e.ComplianceResourceId, e.ComplianceType])).toEqual([
+      ['lt-a', 'COMPLIANT'],
+      ['lt-b', 'NON_COMPLIANT'],
+      ['lt-c', 'COMPLIANT'],
+    ]);
+    expect(sent[1].Annotation).toMatch(/^v2 \$Latest: HttpTokens=optional\./);
+  });
+
+  test('launch template: a template whose default changed after the version listing is read alone, and judged on what it is now', async () => {
+    const h = harness();
+    // The listing saw v1 as $Default and $Latest; since then v2 (optional) was added and made the default.
+    h.ec2.on(DescribeLaunchTemplatesCommand).resolves({
+      LaunchTemplates: [{ LaunchTemplateId: 'lt-moved', LaunchTemplateName: 'moved', DefaultVersionNumber: 2, LatestVersionNumber: 2 }],
+    });
+    h.ec2.on(DescribeLaunchTemplateVersionsCommand).callsFake((input: DescribeLaunchTemplateVersionsCommandInput) =>
+      input.LaunchTemplateId === 'lt-moved'
+        ? { LaunchTemplateVersions: [templateVersion('lt-moved', 2, OPTIONAL, true)] }
+        : { LaunchTemplateVersions: [templateVersion('lt-moved', 1, REQUIRED, true)] },
+    );
+    mockResults(h, []);
+    const sent = await handlerFor(byId('imdsv2-launch-template'), h)(fixture('launch-template-scheduled.json'));
+    expect(sent.map((e) => [e.ComplianceResourceId, e.ComplianceType])).toEqual([['lt-moved', 'NON_COMPLIANT']]);
+    expect(h.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand).map((c) => c.args[0].input.LaunchTemplateId)).toEqual([undefined, 'lt-moved']);
+  });
+
+  test('launch template: the account-wide version listing denied is a ResourceFetchError naming it; nothing sent', async () => {
+    const h = harness();
+    h.ec2.on(DescribeLaunchTemplatesCommand).resolves({ LaunchTemplates: [{ LaunchTemplateId: 'lt-a', DefaultVersionNumber: 1, LatestVersionNumber: 1 }] });
+    h.ec2.on(DescribeLaunchTemplateVersionsCommand).rejects(awsError('UnauthorizedOperation'));
+    mockResults(h, []);
+    const error = await handlerFor(byId('imdsv2-launch-template'), h)(fixture('launch-template-scheduled.json')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResourceFetchError);
+    expect((error as Error).message).toMatch(/^DescribeLaunchTemplateVersions \(account-wide \$Default, \$Latest\) failed: UnauthorizedOperation/);
+    expect(h.sent()).toEqual([]);
   });
 
   test('auto scaling groups sharing a template version read it once per sweep', async () => {

@@ -233,3 +233,48 @@ describe('typed errors through the bundle (built with keepNames)', () => {
     expect(error.message).toContain('versions');
   });
 });
+
+describe('periodic sweep cost: two account-wide listings, not one read per template', () => {
+  const versionReads = (inv: Awaited<ReturnType<typeof invoke>>) =>
+    inv.calls.filter((c) => c.operation === 'DescribeLaunchTemplateVersions').length;
+
+  test('4 templates: one DescribeLaunchTemplates and one account-wide DescribeLaunchTemplateVersions', async () => {
+    const ids = [
+      await createTemplate('a', [REQUIRED]),
+      await createTemplate('b', [REQUIRED, OPTIONAL]),
+      await createTemplate('c', [OPTIONAL, REQUIRED]),
+      await createTemplate('d', [undefined]),
+    ];
+    await setDefault(ids[2], 2);
+    const inv = await invoke(s.front, ID, scheduledEvent({ notificationCreationTime: NOTIFICATION_TIME }));
+    expect(inv.calls.filter((c) => c.operation === 'DescribeLaunchTemplates')).toHaveLength(1);
+    expect(versionReads(inv)).toBe(1);
+    expect(ids.map((id) => byId(inv).get(id)?.ComplianceType)).toEqual(['COMPLIANT', 'NON_COMPLIANT', 'COMPLIANT', 'NON_COMPLIANT']);
+    expect(byId(inv).get(ids[2])!.Annotation).toBe('Requires IMDSv2: v2 $Default,$Latest: HttpTokens=required.');
+  });
+
+  test('a version listing cut short (moto stops at MaxResults without a NextToken): the templates it missed are read alone, none skipped', async () => {
+    // 120 one-version templates give 240 $Default/$Latest entries; moto answers the first 200 (100
+    // templates) and no NextToken, so 20 templates are missing from the listing. On AWS the listing
+    // pages on; either way every template must be judged, once.
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) ids.push(await createTemplate(`t${String(i).padStart(3, '0')}`, [i % 3 === 0 ? OPTIONAL : REQUIRED]));
+    const inv = await invoke(s.front, ID, scheduledEvent({ notificationCreationTime: NOTIFICATION_TIME }));
+    const sent = byId(inv);
+    expect(inv.returned).toHaveLength(120);
+    expect(ids.map((id) => [id, sent.get(id)?.ComplianceType])).toEqual(
+      ids.map((id, i) => [id, i % 3 === 0 ? 'NON_COMPLIANT' : 'COMPLIANT']),
+    );
+    expect(versionReads(inv)).toBe(1 + 20);
+  });
+
+  test('acceptInheritedDefaults: one DescribeImages per page of templates and the account default read once', async () => {
+    s.front.ec2.setAccountDefaults(REGION, { httpTokens: 'required' });
+    const ids = [await createTemplate('x', [undefined]), await createTemplate('y', [undefined]), await createTemplate('z', [OPTIONAL])];
+    const inv = await invoke(s.front, ID, scheduledEvent({ ruleParameters: { acceptInheritedDefaults: 'true' }, notificationCreationTime: NOTIFICATION_TIME }));
+    expect(ids.map((id) => byId(inv).get(id)?.ComplianceType)).toEqual(['COMPLIANT', 'COMPLIANT', 'NON_COMPLIANT']);
+    expect(inv.calls.filter((c) => c.operation === 'DescribeImages')).toHaveLength(1);
+    expect(inv.calls.filter((c) => c.operation === 'GetInstanceMetadataDefaults')).toHaveLength(1);
+    expect(versionReads(inv)).toBe(1);
+  });
+});
