@@ -20,11 +20,23 @@ export interface ClientOptions {
     : never;
   /** Attempts per call, including the first. Throttling and 5xx use the SDK's adaptive retry. */
   readonly maxAttempts?: number;
+  /** A connection silent for this long is abandoned and the call retried (ms). @default 30_000 */
+  readonly socketTimeoutMs?: number;
+  /** Longest wait to connect (ms). @default 5_000 */
+  readonly connectionTimeoutMs?: number;
 }
+
+/** See ClientOptions.socketTimeoutMs. */
+export const DEFAULT_SOCKET_TIMEOUT_MS = 30_000;
+/** See ClientOptions.connectionTimeoutMs. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
 
 /**
  * The configuration every SDK client of this project gets: adaptive retry (client-side rate limiting
- * on throttling, backoff on 5xx), so no code here writes its own retry loop.
+ * on throttling, backoff on 5xx), so no code here writes its own retry loop; and timeouts, because
+ * the SDK's HTTP handler has none by default: a connection that stops answering would otherwise hold
+ * the invocation until Lambda kills it mid-batch. With them, a stalled call fails as a TimeoutError,
+ * which the SDK retries like any transient error.
  */
 export function sdkClientConfig(options: ClientOptions = {}) {
   return {
@@ -33,6 +45,10 @@ export function sdkClientConfig(options: ClientOptions = {}) {
     credentials: options.credentials,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 8,
+    requestHandler: {
+      socketTimeout: options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
+      connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    },
   } as const;
 }
 

@@ -174,6 +174,11 @@ export interface ProxyOptions {
    * instead: the server acted, the caller never hears so. `index` counts requests of the operation.
    */
   readonly loseResponse?: (operation: string, index: number) => boolean;
+  /**
+   * Whether to hold this request forever without forwarding it: the connection stays open and silent
+   * until the client gives up (or the proxy stops). The upstream never sees it.
+   */
+  readonly stall?: (operation: string, index: number) => boolean;
 }
 
 function operationOf(req: IncomingMessage, body: Buffer): string {
@@ -182,7 +187,7 @@ function operationOf(req: IncomingMessage, body: Buffer): string {
   return new URLSearchParams(body.toString('utf8')).get('Action') ?? `${req.method} ${req.url}`;
 }
 
-/** A pass-through HTTP proxy that can add latency or lose responses, for what the front cannot fault. */
+/** A pass-through HTTP proxy that can add latency, lose responses or stall, for what the front cannot fault. */
 export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const upstream = new URL(options.upstream);
   const seen: string[] = [];
@@ -197,6 +202,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       const index = perOperation.get(operation) ?? 0;
       perOperation.set(operation, index + 1);
       const lose = options.loseResponse?.(operation, index) ?? false;
+      if (options.stall?.(operation, index)) return;
       const forward = () => {
         const headers = { ...req.headers, connection: 'close' };
         const up = httpRequest(
