@@ -100,14 +100,14 @@ describe('Imdsv2GuardStack with the cdk.json defaults', () => {
       });
     });
 
-    test('its function: arm64, Node.js 22, 256 MB, 5 minutes, its own log group, service name', () => {
+    test('its function: arm64, Node.js 22, 256 MB, 15 minutes, its own log group, service name', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Description: Match.stringLikeRegexp(id),
         Architectures: ['arm64'],
         Runtime: 'nodejs22.x',
         Handler: 'index.handler',
         MemorySize: 256,
-        Timeout: 300,
+        Timeout: 900,
         Role: { 'Fn::GetAtt': [logicalId(rule.role), 'Arn'] },
         LoggingConfig: { LogGroup: { Ref: logicalId(rule.logGroup) } },
         Environment: { Variables: { POWERTOOLS_SERVICE_NAME: id, LOG_LEVEL: 'INFO' } },
