@@ -1,5 +1,5 @@
 import { DescribeAutoScalingGroupsCommand, DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand, DescribeLaunchTemplatesCommand, GetInstanceMetadataDefaultsCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand, GetInstanceMetadataDefaultsCommand } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseScanArgs } from '../../cli/scan/args';
 import { ClientPool, type RegionClients } from '../../cli/scan/clients';
@@ -31,6 +31,7 @@ function mocked() {
   const asg = mockClient(clients.rules.autoscaling);
   ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [INSTANCE] }] });
   ec2.on(DescribeLaunchTemplatesCommand).resolves({ LaunchTemplates: [] });
+  ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({ LaunchTemplateVersions: [] });
   ec2.on(GetInstanceMetadataDefaultsCommand).resolves({ AccountLevel: { HttpTokens: 'required' } });
   asg.on(DescribeLaunchConfigurationsCommand).resolves({ LaunchConfigurations: [] });
   asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
