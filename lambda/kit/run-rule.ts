@@ -8,6 +8,7 @@ import { parseInvocation, type RuleInvocation } from './event';
 import { inflateOversizedItem } from './inflate';
 import type { KitLogger } from './logger';
 import { IdSet } from './id-set';
+import { isSmallFunction } from './memory';
 import { parseParameters } from './parameters';
 import type { AccountRule, ResourceRule, RuleContext } from './rule-module';
 import { currentResultIds } from './stale-results';
@@ -31,9 +32,12 @@ export const DEFAULT_TIME_RESERVE_MS = 20_000;
 /**
  * A periodic sweep returns at most this many of the evaluations it sent (all of them below it) and
  * only counts the rest: kept evaluations are the one thing a streamed sweep would otherwise hold for
- * the whole estate (~40 MB at 100,000 instances, in a function that may have 128 MB).
+ * the whole estate (~40 MB at 100,000 instances, in a function that may have 128 MB). AWS Config
+ * does not read a rule function's return value; tests and the logs do.
  */
 export const SWEEP_KEEP_LIMIT = 10_000;
+/** The same in a small function (less than 256 MB), where 10,000 kept evaluations are 2–3 MB of 128. */
+export const SMALL_FUNCTION_SWEEP_KEEP_LIMIT = 1_000;
 
 type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> | undefined;
 
@@ -96,7 +100,8 @@ export async function runResourceRule<P, S>(
   const inv = parseInvocation(event);
   const params = parseParameters(rule.definition.parameters, inv.ruleParameters);
   const now = deps.now?.() ?? new Date();
-  const sink = openSink(inv, deps, inv.message.kind === 'scheduled' ? SWEEP_KEEP_LIMIT : true);
+  const keep = inv.message.kind !== 'scheduled' ? true : isSmallFunction() ? SMALL_FUNCTION_SWEEP_KEEP_LIMIT : SWEEP_KEEP_LIMIT;
+  const sink = openSink(inv, deps, keep);
   const type = rule.definition.resourceType;
   const message = inv.message;
 

@@ -18,7 +18,7 @@ import {
   type DescribeLaunchTemplateVersionsCommandInput,
 } from '@aws-sdk/client-ec2';
 import { MalformedEventError, ResourceFetchError } from '../../lambda/kit/errors';
-import { DEFAULT_TIME_RESERVE_MS } from '../../lambda/kit/run-rule';
+import { DEFAULT_TIME_RESERVE_MS, SMALL_FUNCTION_SWEEP_KEEP_LIMIT } from '../../lambda/kit/run-rule';
 import {
   OPTIONAL,
   REQUIRED,
@@ -325,6 +325,30 @@ describe('scheduled sweep: details', () => {
     expect(sent).toHaveLength(ids.length);
     expect(new Set(h.sent().map((e) => e.ComplianceResourceId)).size).toBe(ids.length);
     expect(h.logger.messages('evaluations sent')).toHaveLength(13);
+  });
+
+  test('in a small function (< 256 MB) a sweep returns only the first 1,000 evaluations, and still sends all', async () => {
+    const before = process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
+    process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = '128';
+    try {
+      const h = harness();
+      mockResults(h, []);
+      const ids = Array.from({ length: 1234 }, (_, i) => `i-${String(i).padStart(17, '0')}`);
+      h.ec2.on(DescribeInstancesCommand).callsFake((input: DescribeInstancesCommandInput) => {
+        const from = input.NextToken ? Number(input.NextToken) : 0;
+        const page = ids.slice(from, from + input.MaxResults!);
+        const next = from + page.length;
+        return { Reservations: [{ Instances: page.map((id) => ec2Instance(id)) }], NextToken: next < ids.length ? String(next) : undefined };
+      });
+      const sent = await handlerFor(byId('imdsv2-instance'), h)(fixture('instance-scheduled.json'));
+      expect(SMALL_FUNCTION_SWEEP_KEEP_LIMIT).toBe(1_000);
+      expect(sent.map((e) => e.ComplianceResourceId)).toEqual(ids.slice(0, 1_000));
+      expect(h.sent().map((e) => e.ComplianceResourceId)).toEqual(ids);
+      expect(h.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(7); // 200 a page
+    } finally {
+      if (before === undefined) delete process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
+      else process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = before;
+    }
   });
 
   test('stopping after the first page flushes a partial batch too', async () => {

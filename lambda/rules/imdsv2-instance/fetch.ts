@@ -1,6 +1,7 @@
 import { KitError } from '../../kit/errors';
 import { DescribeInstancesCommand, paginateDescribeInstances, type Instance } from '@aws-sdk/client-ec2';
 import type { ConfigurationItem } from '../../kit/configuration-item';
+import { isSmallFunction } from '../../kit/memory';
 import type { RuleContext } from '../../kit/rule-module';
 import { errorName, fetchError, tagListToMap } from '../common/aws-reads';
 import { normaliseMetadataOptions } from '../common/metadata-options';
@@ -9,20 +10,19 @@ import type { InstanceSubject } from './subject';
 
 /** DescribeInstances' largest page: the fewest calls. */
 const LARGEST_PAGE = 1000;
-/** The page a function with less than 256 MB uses. */
-const SMALL_MEMORY_PAGE = 200;
+/** The page a small function (less than 256 MB) uses. */
+const SMALL_FUNCTION_PAGE = 200;
 
 /**
  * The DescribeInstances page size for this process. A 1,000-instance page is ~4.5 MB of XML, which
  * the SDK holds as bytes, as text and as two object trees at once; in a 128 MB function that
  * overflows (`npm run bench`: 163 MB peak RSS sweeping 100,000 instances with 1,000-instance pages,
- * 121–126 MB with 200). So a function with less than 256 MB (Lambda sets AWS_LAMBDA_FUNCTION_MEMORY_SIZE)
- * reads 200 at a time: five times the DescribeInstances calls for the same data. Anything else,
- * including the scan CLI outside Lambda, reads the largest page.
+ * 121–126 MB with 200). So a small function (`isSmallFunction`) reads 200 at a time: five times the
+ * DescribeInstances calls for the same data. Anything else, including the scan CLI outside Lambda,
+ * reads the largest page.
  */
 export function instancePageSize(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const memoryMB = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
-  return Number.isFinite(memoryMB) && memoryMB > 0 && memoryMB < 256 ? SMALL_MEMORY_PAGE : LARGEST_PAGE;
+  return isSmallFunction(env) ? SMALL_FUNCTION_PAGE : LARGEST_PAGE;
 }
 
 export function subjectFromInstance(instance: Instance): InstanceSubject {
