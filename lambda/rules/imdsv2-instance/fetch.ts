@@ -17,7 +17,7 @@ const SMALL_FUNCTION_PAGE = 200;
  * The DescribeInstances page size for this process. A 1,000-instance page is ~4.5 MB of XML, which
  * the SDK holds as bytes, as text and as two object trees at once; in a 128 MB function that
  * overflows (`npm run bench`: 163 MB peak RSS sweeping 100,000 instances with 1,000-instance pages,
- * 121–126 MB with 200). So a small function (`isSmallFunction`) reads 200 at a time: five times the
+ * 118–126 MB with 200). So a small function (`isSmallFunction`) reads 200 at a time: five times the
  * DescribeInstances calls for the same data. Anything else, including the scan CLI outside Lambda,
  * reads the largest page.
  */
