@@ -1,5 +1,5 @@
-import { AutoScalingClient, CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand } from '@aws-sdk/client-auto-scaling';
+import { CreateLaunchTemplateCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   autoScalingGroupItem,
   changeEvent,
@@ -7,6 +7,8 @@ import {
   launchConfigurationItem,
   launchTemplateItem,
   loadBundle,
+  motoClients,
+  pool,
   scheduledEvent,
   sdkEnv,
   withEnv,
@@ -17,7 +19,6 @@ import {
 
 export const REGION = 'us-east-1';
 export const AMI = 'ami-12c6146b'; // one of moto's built-in AMIs
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 /** API calls one invocation made, counted at the front (the HTTP layer). */
 export interface CallCount {
@@ -61,21 +62,6 @@ export function tally(
   };
 }
 
-/** Clients straight to moto (set-up is not counted). */
-export function motoClients(moto: MotoServer): { ec2: EC2Client; autoscaling: AutoScalingClient } {
-  const settings = { region: REGION, credentials, endpoint: moto.url, maxAttempts: 3 };
-  return { ec2: new EC2Client(settings), autoscaling: new AutoScalingClient(settings) };
-}
-
-export async function pool(count: number, limit: number, fn: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, count) }, async () => {
-      while (next < count) await fn(next++);
-    }),
-  );
-}
-
 /** Runs a rule bundle in this process against the front, as Lambda would invoke it; returns the calls it made. */
 export async function invokeCounted(front: Front, id: string, event: ConfigRuleEvent) {
   front.config.registerEvent(event);
@@ -91,7 +77,7 @@ const ceil = Math.ceil;
 
 /** One change notification per rule (the account rule is periodic only: its scheduled run). */
 export async function changeEventCounts(moto: MotoServer, front: Front): Promise<CallCount[]> {
-  const { ec2, autoscaling } = motoClients(moto);
+  const { ec2, autoscaling } = motoClients(moto.url);
   await moto.reset();
   front.reset();
   const out: CallCount[] = [];
@@ -175,7 +161,7 @@ export interface Estate {
  * configurations, every third one still allowing IMDSv1.
  */
 export async function seedEstate(moto: MotoServer, n: number): Promise<Estate> {
-  const { ec2, autoscaling } = motoClients(moto);
+  const { ec2, autoscaling } = motoClients(moto.url);
   const started = Date.now();
   await moto.reset();
   const runs = Math.ceil(n / 1000);
@@ -217,7 +203,7 @@ export async function seedEstate(moto: MotoServer, n: number): Promise<Estate> {
 
 /** Adds instances to moto in reservations of 1,000 (moto then answers DescribeInstances in one page). */
 export async function addInstances(moto: MotoServer, count: number): Promise<void> {
-  const { ec2 } = motoClients(moto);
+  const { ec2 } = motoClients(moto.url);
   for (let done = 0; done < count; done += 1000) {
     const c = Math.min(1000, count - done);
     await ec2.send(new RunInstancesCommand({ ImageId: AMI, InstanceType: 't3.micro', MinCount: c, MaxCount: c, MetadataOptions: { HttpTokens: 'required' } }));

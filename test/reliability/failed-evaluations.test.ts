@@ -3,10 +3,10 @@
 // the invocation throw an error that names each one, but only after every other batch was delivered
 // (one bad entry must not cost the rest of a sweep). Counted at the front's PutEvaluations stand-in,
 // which answers `failNext` entries in FailedEvaluations and does not store them, as Config does.
-import { DescribeLaunchConfigurationsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { scheduledEvent, startFront, startMoto, type Front, type MotoServer } from '../integration/harness';
-import { motoClients, notExactlyOnce, recordedPerResource, runBundle, seedLaunchConfigurations } from './support';
+import { motoClients, notExactlyOnce, recordedPerResource, runBundle, listLaunchConfigurations, seedLaunchConfigurations } from './support';
 
 const ID = 'imdsv2-launch-configuration';
 const COUNT = 250; // three PutEvaluations batches: 100, 100, 50
@@ -25,15 +25,10 @@ beforeAll(async () => {
   front = await startFront({ upstream: moto.url });
   ({ ec2, autoscaling } = motoClients(moto.url));
   await seedLaunchConfigurations(autoscaling, COUNT);
-  let token: string | undefined;
-  do {
-    const page = await autoscaling.send(new DescribeLaunchConfigurationsCommand({ MaxRecords: 100, NextToken: token }));
-    for (const lc of page.LaunchConfigurations ?? []) {
-      arns.set(lc.LaunchConfigurationName!, lc.LaunchConfigurationARN!);
-      listed.push(lc.LaunchConfigurationARN!);
-    }
-    token = page.NextToken;
-  } while (token);
+  for (const lc of await listLaunchConfigurations(autoscaling)) {
+    arns.set(lc.LaunchConfigurationName!, lc.LaunchConfigurationARN!);
+    listed.push(lc.LaunchConfigurationARN!);
+  }
 }, 120_000);
 
 afterAll(async () => {

@@ -11,10 +11,10 @@
 // evaluation, same ordering timestamp, describes the same result, so it replaces the first with
 // itself rather than adding a second. The front's stand-in stores results the same way; this test
 // shows the wire-level duplicate and the single stored result side by side.
-import { DescribeLaunchConfigurationsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { scheduledEvent, startFront, startMoto, type Front, type MotoServer } from '../integration/harness';
-import { motoClients, recordedPerResource, runBundle, seedLaunchConfigurations, startProxy, type Proxy } from './support';
+import { motoClients, recordedPerResource, runBundle, listLaunchConfigurations, seedLaunchConfigurations, startProxy, type Proxy } from './support';
 
 const ID = 'imdsv2-launch-configuration';
 const COUNT = 300; // three batches
@@ -33,12 +33,7 @@ beforeAll(async () => {
   proxy = await startProxy({ upstream: front.url, loseResponse: (op, index) => op === 'PutEvaluations' && index === 1 });
   ({ ec2, autoscaling } = motoClients(moto.url));
   await seedLaunchConfigurations(autoscaling, COUNT);
-  let token: string | undefined;
-  do {
-    const page = await autoscaling.send(new DescribeLaunchConfigurationsCommand({ MaxRecords: 100, NextToken: token }));
-    listed.push(...(page.LaunchConfigurations ?? []).map((lc) => lc.LaunchConfigurationARN!));
-    token = page.NextToken;
-  } while (token);
+  listed.push(...(await listLaunchConfigurations(autoscaling)).map((lc) => lc.LaunchConfigurationARN!));
 }, 120_000);
 
 afterAll(async () => {

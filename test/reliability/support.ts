@@ -4,30 +4,21 @@
 // faults the front cannot make (latency, a response lost after the server acted).
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AutoScalingClient, CreateLaunchConfigurationCommand } from '@aws-sdk/client-auto-scaling';
-import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateLaunchConfigurationCommand,
+  DescribeLaunchConfigurationsCommand,
+  type AutoScalingClient,
+  type LaunchConfiguration,
+} from '@aws-sdk/client-auto-scaling';
+import { RunInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { Evaluation } from '../../lambda/kit/evaluation-sink';
-import { loadBundle, sdkEnv, withEnv, type ConfigRuleEvent, type Front } from '../integration/harness';
+import { loadBundle, pool, sdkEnv, withEnv, type ConfigRuleEvent, type Front } from '../integration/harness';
 
 export const REGION = 'us-east-1';
 export const AMI = 'ami-12c6146b'; // one of moto's built-in AMIs
 export const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-/** SDK clients straight to moto: set-up is neither faulted nor counted. */
-export function motoClients(motoUrl: string): { ec2: EC2Client; autoscaling: AutoScalingClient } {
-  const settings = { region: REGION, credentials, endpoint: motoUrl, maxAttempts: 3 };
-  return { ec2: new EC2Client(settings), autoscaling: new AutoScalingClient(settings) };
-}
-
-/** Runs `fn` over 0..count-1 with at most `limit` in flight. */
-export async function pool(count: number, limit: number, fn: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, count) }, async () => {
-      while (next < count) await fn(next++);
-    }),
-  );
-}
+export { motoClients, pool } from '../integration/harness';
 
 /**
  * `reservations` RunInstances calls of `perReservation` instances each. moto pages DescribeInstances
@@ -62,6 +53,18 @@ export async function seedLaunchConfigurations(autoscaling: AutoScalingClient, c
     ),
   );
   return names;
+}
+
+/** Every launch configuration in moto, in the order the rule's sweep lists them (100 a page). */
+export async function listLaunchConfigurations(autoscaling: AutoScalingClient): Promise<LaunchConfiguration[]> {
+  const all: LaunchConfiguration[] = [];
+  let token: string | undefined;
+  do {
+    const page = await autoscaling.send(new DescribeLaunchConfigurationsCommand({ MaxRecords: 100, NextToken: token }));
+    all.push(...(page.LaunchConfigurations ?? []));
+    token = page.NextToken;
+  } while (token);
+  return all;
 }
 
 /** A Lambda context whose remaining time runs down with the real clock from `budgetMs`. */

@@ -4,12 +4,13 @@
 // listing) was skipped, and a warning says what was not finished. The next run starts over and
 // finishes. The Lambda context's remaining time runs down with the real clock, as in Lambda; a proxy
 // before the front makes each DescribeLaunchConfigurations page take ~300 ms, as a big account's would.
-import { DescribeLaunchConfigurationsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { DEFAULT_TIME_RESERVE_MS } from '../../lambda/kit/run-rule';
 import { scheduledEvent, startFront, startMoto, type Front, type MotoServer } from '../integration/harness';
 import {
   lambdaContext,
+  listLaunchConfigurations,
   motoClients,
   notExactlyOnce,
   recordedPerResource,
@@ -48,12 +49,7 @@ beforeAll(async () => {
   });
   ({ ec2, autoscaling } = motoClients(moto.url));
   await seedLaunchConfigurations(autoscaling, COUNT);
-  let token: string | undefined;
-  do {
-    const page = await autoscaling.send(new DescribeLaunchConfigurationsCommand({ MaxRecords: 100, NextToken: token }));
-    listed.push(...(page.LaunchConfigurations ?? []).map((lc) => lc.LaunchConfigurationARN!));
-    token = page.NextToken;
-  } while (token);
+  listed.push(...(await listLaunchConfigurations(autoscaling)).map((lc) => lc.LaunchConfigurationARN!));
 }, 120_000);
 
 afterAll(async () => {

@@ -10,10 +10,10 @@
 //   (all retries exhausted → it would throw, not skip) nor sends one twice itself.
 // - The other case, a PutEvaluations AWS Config recorded but whose answer never arrived, makes the
 //   SDK send that batch again: see lost-response.test.ts.
-import { DescribeLaunchConfigurationsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { scheduledEvent, startFront, startMoto, type Front, type MotoServer, type RecordedEvaluation } from '../integration/harness';
-import { motoClients, notExactlyOnce, recordedPerResource, runBundle, seedInstances, seedLaunchConfigurations } from './support';
+import { motoClients, notExactlyOnce, recordedPerResource, runBundle, seedInstances, listLaunchConfigurations, seedLaunchConfigurations } from './support';
 
 // moto pages DescribeInstances by reservation: 1,050 reservations of 2 make a two-page sweep.
 const RESERVATIONS = 1_050;
@@ -42,12 +42,7 @@ beforeAll(async () => {
   const out = await ec2.send(new DescribeInstancesCommand({ MaxResults: 100_000 }));
   instanceIds = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId!);
   launchConfigurationArns = [];
-  let token: string | undefined;
-  do {
-    const page = await autoscaling.send(new DescribeLaunchConfigurationsCommand({ MaxRecords: 100, NextToken: token }));
-    launchConfigurationArns.push(...(page.LaunchConfigurations ?? []).map((lc) => lc.LaunchConfigurationARN!));
-    token = page.NextToken;
-  } while (token);
+  launchConfigurationArns.push(...(await listLaunchConfigurations(autoscaling)).map((lc) => lc.LaunchConfigurationARN!));
 }, 180_000);
 
 afterAll(async () => {

@@ -13,5 +13,6 @@ export {
   type HistoryItemInput,
 } from './config-stand-in';
 export { type AccountDefaults, type Ec2StandIn, type ModifyDefaultsRecord } from './ec2-stand-in';
+export { motoClients, pool } from './moto-clients';
 export { sdkEnv, withEnv, loadBundle, REPO_ROOT, DEFAULT_BUNDLE_DIR, type EnvVars, type LambdaBundle } from './env';
 export * from './config-events';
