@@ -18,6 +18,7 @@ import {
   type DescribeLaunchTemplateVersionsCommandInput,
 } from '@aws-sdk/client-ec2';
 import { MalformedEventError, ResourceFetchError } from '../../lambda/kit/errors';
+import { withEnv } from '../integration/harness/env';
 import { DEFAULT_TIME_RESERVE_MS, SMALL_FUNCTION_SWEEP_KEEP_LIMIT } from '../../lambda/kit/run-rule';
 import {
   OPTIONAL,
@@ -328,9 +329,7 @@ describe('scheduled sweep: details', () => {
   });
 
   test('in a small function (< 256 MB) a sweep returns only the first 1,000 evaluations, and still sends all', async () => {
-    const before = process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
-    process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = '128';
-    try {
+    await withEnv({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128' }, async () => {
       const h = harness();
       mockResults(h, []);
       const ids = Array.from({ length: 1234 }, (_, i) => `i-${String(i).padStart(17, '0')}`);
@@ -345,10 +344,7 @@ describe('scheduled sweep: details', () => {
       expect(sent.map((e) => e.ComplianceResourceId)).toEqual(ids.slice(0, 1_000));
       expect(h.sent().map((e) => e.ComplianceResourceId)).toEqual(ids);
       expect(h.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(7); // 200 a page
-    } finally {
-      if (before === undefined) delete process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
-      else process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = before;
-    }
+    });
   });
 
   test('stopping after the first page flushes a partial batch too', async () => {
@@ -394,9 +390,7 @@ describe('scheduled sweep: details', () => {
   });
 
   test('instances: a function with less than 256 MB reads 200 instances a call, through every page', async () => {
-    const before = process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
-    process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = '128';
-    try {
+    await withEnv({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128' }, async () => {
       const h = harness();
       const sweep = SWEEPS[0];
       sweep.prime(h);
@@ -404,10 +398,7 @@ describe('scheduled sweep: details', () => {
       const sent = await handlerFor(sweep.rule, h)(fixture(sweep.rule.scheduled));
       expect(sweep.listCalls(h).map((c) => [c.MaxResults, c.NextToken])).toEqual([[200, undefined], [200, 'p1'], [200, 'p2']]);
       expect(sent.map((e) => e.ComplianceResourceId)).toEqual(instancePages.flat());
-    } finally {
-      if (before === undefined) delete process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
-      else process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = before;
-    }
+    });
   });
 
   test('launch template: the account-wide version listing is paged on its NextToken; no template is read alone', async () => {

@@ -1,4 +1,5 @@
 import { instancePageSize } from '../../../lambda/rules/imdsv2-instance/fetch';
+import { withEnv } from '../../integration/harness/env';
 
 // The DescribeInstances page follows the function's memory, which Lambda gives in
 // AWS_LAMBDA_FUNCTION_MEMORY_SIZE: 200 below 256 MB (fits 128 MB, see bench/README.md), else 1,000.
@@ -14,15 +15,7 @@ describe('instancePageSize', () => {
   });
 
   test('reads process.env by default', () => {
-    const before = process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
-    try {
-      process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = '128';
-      expect(instancePageSize()).toBe(200);
-      delete process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
-      expect(instancePageSize()).toBe(1000);
-    } finally {
-      if (before === undefined) delete process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
-      else process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = before;
-    }
+    expect(withEnv({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128' }, () => instancePageSize())).toBe(200);
+    expect(withEnv({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: undefined }, () => instancePageSize())).toBe(1000);
   });
 });
