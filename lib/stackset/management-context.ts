@@ -4,7 +4,7 @@ import type { Node } from 'constructs';
 import { fail, flag, integer, jsonObject, list, oneOf, optionalContext, text } from '../context-values';
 import { PROJECT_ROOT } from '../bundling';
 import { Imdsv2GuardAssetBucketStack } from './asset-bucket-stack';
-import { type CallAs, type ConcurrencyMode, Imdsv2GuardStackSetStack, type RegionConcurrency } from './management-stack';
+import { Imdsv2GuardStackSetStack, type Imdsv2GuardStackSetStackProps } from './management-stack';
 import { MemberTemplate } from './member-template';
 
 /**
@@ -36,21 +36,25 @@ export const MANAGEMENT_CONTEXT_KEYS = {
 export const STACKSET_STACK_NAME = 'Imdsv2GuardStackSet';
 export const ASSET_BUCKET_STACK_PREFIX = 'Imdsv2GuardAssets-';
 
-export interface ManagementConfig {
+/** The management stack's settings as read from context, plus what only the app needs. */
+export interface ManagementConfig
+  extends Pick<
+    Imdsv2GuardStackSetStackProps,
+    | 'region'
+    | 'organizationalUnitIds'
+    | 'regions'
+    | 'assetBucketPrefix'
+    | 'parameters'
+    | 'stackSetName'
+    | 'callAs'
+    | 'failureTolerancePercentage'
+    | 'maxConcurrentPercentage'
+    | 'concurrencyMode'
+    | 'regionConcurrency'
+    | 'retainStacksOnAccountRemoval'
+  > {
   readonly enabled: boolean;
   readonly organizationId: string;
-  readonly organizationalUnitIds: string[];
-  readonly regions: string[];
-  readonly assetBucketPrefix: string;
-  readonly region: string;
-  readonly stackSetName?: string;
-  readonly callAs?: CallAs;
-  readonly failureTolerancePercentage?: number;
-  readonly maxConcurrentPercentage?: number;
-  readonly concurrencyMode?: ConcurrencyMode;
-  readonly regionConcurrency?: RegionConcurrency;
-  readonly retainStacksOnAccountRemoval?: boolean;
-  readonly parameters?: Record<string, string>;
   readonly packageDir: string;
 }
 
@@ -122,21 +126,8 @@ export function addManagementFromContext(app: App, template?: MemberTemplate): M
       region,
     });
   }
-  const stackSet = new Imdsv2GuardStackSetStack(app, STACKSET_STACK_NAME, {
-    region: config.region,
-    template: member,
-    assetBucketPrefix: config.assetBucketPrefix,
-    organizationalUnitIds: config.organizationalUnitIds,
-    regions: config.regions,
-    parameters: config.parameters,
-    stackSetName: config.stackSetName,
-    callAs: config.callAs,
-    failureTolerancePercentage: config.failureTolerancePercentage,
-    maxConcurrentPercentage: config.maxConcurrentPercentage,
-    concurrencyMode: config.concurrencyMode,
-    regionConcurrency: config.regionConcurrency,
-    retainStacksOnAccountRemoval: config.retainStacksOnAccountRemoval,
-  });
+  const { enabled: _enabled, organizationId: _organizationId, packageDir: _packageDir, ...stackSetProps } = config;
+  const stackSet = new Imdsv2GuardStackSetStack(app, STACKSET_STACK_NAME, { ...stackSetProps, template: member });
   // Ordering only: `cdk deploy Imdsv2GuardStackSet` creates missing buckets first. The packages
   // must still be uploaded between the two (see lib/stackset/README.md).
   for (const bucket of Object.values(buckets)) stackSet.addStackDependency(bucket);
