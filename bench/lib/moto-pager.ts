@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../test/integration/harness/net';
 
 /**
  * A stand-in for one moto 5.2.1 gap the benchmark hits: DescribeLaunchTemplates, and
@@ -19,14 +20,6 @@ export interface MotoPager {
 
 const MAX_PAGE = 200;
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /** Splits `<list><item>…</item><item>…</item></list>` into the top-level items (nested `<item>`s stay inside). */
 function topLevelItems(xml: string, list: string): { before: string; items: string[]; after: string } | undefined {

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../test/integration/harness/net';
 
 /**
  * A stand-in AWS endpoint for sweeps too big for moto: it pages synthetic EC2 instances as fast as
@@ -96,14 +97,6 @@ function reservationXml(i: number): string {
   return `<item><reservationId>r-0${i.toString(16).padStart(16, '0')}</reservationId><ownerId>${ACCOUNT}</ownerId><groupSet/><instancesSet>${instanceXml(i)}</instancesSet></item>`;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 const decodeOffset = (token: unknown): number => {
   if (typeof token !== 'string' || token === '') return 0;
@@ -191,7 +184,8 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
 
   const server: Server = createServer((req, res) => {
     readBody(req)
-      .then((body) => {
+      .then((bytes) => {
+        const body = bytes.toString('utf8');
         const target = req.headers['x-amz-target'];
         if (typeof target === 'string') {
           const operation = target.split('.').pop() ?? target;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigStandIn } from './config-stand-in';
 import { Ec2StandIn } from './ec2-stand-in';
 import { FaultPlan, faultResponse, type FaultKind, type FaultOptions } from './faults';
+import { readBody } from './net';
 import { classify, errorResponse, type AwsRequest, type FrontResponse } from './protocol';
 
 /**
@@ -167,14 +168,6 @@ export async function startFront(options: StartFrontOptions): Promise<Front> {
   };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, response: FrontResponse): void {
   res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });

@@ -1,2 +1,2 @@
 // Small network helpers for the tests; implemented once, next to the product's moto launcher.
-export { freePort, httpRequest, sleep, type SimpleResponse } from '../../../cli/local/moto';
+export { freePort, httpRequest, readBody, sleep, type SimpleResponse } from '../../../cli/local/moto';
