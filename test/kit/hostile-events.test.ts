@@ -25,10 +25,17 @@ import {
  * correct NOT_APPLICABLE: never a COMPLIANT / NON_COMPLIANT verdict, never an untyped crash.
  * Every read is mocked to answer "the resource exists and requires IMDSv2", so an event that slips
  * through to evaluation would produce a verdict and fail here.
+ *
+ * The corpus also holds legal events that look hostile: `__proto__`, `constructor` and `prototype` are
+ * legal AWS tag keys and legal JSON keys anywhere in a configuration item. Those must be judged (the
+ * verdict each rule gives is asserted), and Object.prototype must stay untouched.
  */
 
 type KitErrorClass = abstract new (...args: never[]) => KitError;
-type Outcome = { readonly error: KitErrorClass; readonly names: RegExp } | 'NOT_APPLICABLE';
+type Verdict = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+/** A legal event: it must be judged, with this verdict and an annotation matching `says`. */
+type Judged = { readonly verdict: Verdict; readonly says: RegExp };
+type Outcome = { readonly error: KitErrorClass; readonly names: RegExp } | 'NOT_APPLICABLE' | Judged;
 
 interface RuleUnderTest {
   readonly id: string;
@@ -66,12 +73,24 @@ const RULES: RuleUnderTest[] = [
 interface HostileCase {
   readonly name: string;
   readonly event: (rule: RuleUnderTest) => unknown;
-  readonly expect: Outcome;
+  /** `JUDGED_AS_BASE`: a legal event, judged exactly as the rule's own valid event (BASE_VERDICT). */
+  readonly expect: Outcome | 'JUDGED_AS_BASE';
   /** What the account rule (periodic only) must do instead; 'skip' where the case does not apply to it. */
   readonly account?: Outcome | 'skip';
+  /** Per resource rule, where its outcome differs from `expect`. */
+  readonly byRule?: Readonly<Record<string, Outcome | 'skip'>>;
 }
 
 const malformed = (names: RegExp): Outcome => ({ error: MalformedEventError, names });
+const judged = (verdict: Verdict, says: RegExp): Judged => ({ verdict, says });
+/** What each rule gives its own valid event (`base`) with the primed reads: a legal event must be judged the same. */
+const BASE_VERDICT: Readonly<Record<string, Judged>> = {
+  'imdsv2-instance': judged('NON_COMPLIANT', /^Does not require IMDSv2: HttpTokens=optional\. Fix: aws ec2 modify-instance-metadata-options/),
+  'imdsv2-launch-template': judged('COMPLIANT', /^Requires IMDSv2: v1 \$Default: HttpTokens=required; v2 \$Latest/),
+  'imdsv2-launch-configuration': judged('COMPLIANT', /^LC web-lc-v1 requires IMDSv2/),
+  'imdsv2-auto-scaling-group': judged('COMPLIANT', /^Sources require IMDSv2 and no live instance accepts IMDSv1/),
+  'imdsv2-account-defaults': judged('COMPLIANT', /HttpTokens=required, HttpTokensEnforced=enabled/),
+};
 const invalidParameter = (names: RegExp): Outcome => ({ error: InvalidParameterError, names });
 const wrongType = (names: RegExp): Outcome => ({ error: WrongResourceTypeError, names });
 /** Change events reaching the account rule are refused as the wrong trigger. */
@@ -182,11 +201,14 @@ const CASES: HostileCase[] = [
     expect: wrongType(/but received aws::/),
   },
 
-  // --- Prototype pollution ------------------------------------------------------------------------
+  // --- Legal keys that name prototype properties: judged, never refused ------------------------
+  // `__proto__`, `constructor` and `prototype` are legal tag keys and JSON keys. The parsed objects
+  // have no prototype, so they stay plain data; each rule gives the verdict it gives without them.
   {
     name: '__proto__ at the top of invokingEvent',
     event: (r) => ({ ...r.base(), invokingEvent: injectFirst(r.base().invokingEvent as string, '"__proto__":{"polluted":"yes"}') }),
-    expect: malformed(/invokingEvent contains the forbidden key "__proto__"/),
+    expect: 'JUDGED_AS_BASE',
+    account: judged('COMPLIANT', /HttpTokens=required/),
   },
   {
     name: '__proto__ inside the configuration',
@@ -194,19 +216,61 @@ const CASES: HostileCase[] = [
       const e = r.change();
       return { ...e, invokingEvent: (e.invokingEvent as string).replace('"configuration":{', '"configuration":{"__proto__":{"polluted":"yes"},') };
     },
-    expect: malformed(/invokingEvent contains the forbidden key "__proto__"/),
+    expect: 'JUDGED_AS_BASE',
+    account: periodicOnly,
   },
   {
     name: 'constructor.prototype in invokingEvent',
     event: (r) => ({ ...r.base(), invokingEvent: injectFirst(r.base().invokingEvent as string, '"constructor":{"prototype":{"polluted":"yes"}}') }),
-    expect: malformed(/invokingEvent contains the forbidden key "(prototype|constructor)"/),
+    expect: 'JUDGED_AS_BASE',
+    account: judged('COMPLIANT', /HttpTokens=required/),
   },
-  { name: 'prototype as an item tag key', event: (r) => withItem(r.change(), (i) => (i.tags = { prototype: 'x' })), expect: malformed(/forbidden key "prototype"/) },
-  { name: '__proto__ in ruleParameters', event: (r) => ({ ...r.base(), ruleParameters: '{"__proto__":{"polluted":"yes"}}' }), expect: malformed(/ruleParameters contains the forbidden key "__proto__"/) },
+  {
+    name: 'constructor and prototype inside the configuration (objects and strings)',
+    event: (r) => {
+      const e = r.change();
+      const text = (e.invokingEvent as string).replace('"configuration":{', '"configuration":{"constructor":"x","prototype":{"constructor":{"__proto__":null}},');
+      return { ...e, invokingEvent: text };
+    },
+    expect: 'JUDGED_AS_BASE',
+    account: periodicOnly,
+  },
+  {
+    name: '__proto__, constructor and prototype as item tag keys',
+    event: (r) => withItem(r.change(), (i) => (i.tags = { ...JSON.parse('{"__proto__":"a"}'), constructor: 'b', prototype: 'c', ...(i.tags ?? {}) })),
+    expect: 'JUDGED_AS_BASE',
+    account: periodicOnly,
+  },
+  {
+    name: 'exemption tag key __proto__ (an active exemption is honoured)',
+    event: (r) =>
+      withParameters(
+        withItem(r.change(), (i) => (i.tags = { ...JSON.parse('{"__proto__":"2099-12-31 vendor agent"}'), constructor: '2001-01-01' })),
+        { exemptionTagKey: '__proto__' },
+      ),
+    expect: judged('NOT_APPLICABLE', /^Exempt until 2099-12-31 by tag __proto__: vendor agent\.$/),
+    account: invalidParameter(/"exemptionTagKey": is not a parameter of this rule/),
+    byRule: {
+      'imdsv2-launch-configuration': invalidParameter(/"exemptionTagKey": is not a parameter of this rule/),
+      // The group rule reads the group's tags from DescribeAutoScalingGroups, not from the item:
+      // its exemption under such keys is covered in test/rules/imdsv2-auto-scaling-group.
+      'imdsv2-auto-scaling-group': 'skip',
+    },
+  },
+  {
+    name: 'exemption tag key constructor, absent from the tags (no exemption from Object.prototype)',
+    event: (r) => withParameters(withItem(r.change(), (i) => (i.tags = JSON.parse('{"__proto__":"2099-12-31"}'))), { exemptionTagKey: 'constructor' }),
+    expect: 'JUDGED_AS_BASE',
+    account: invalidParameter(/"exemptionTagKey": is not a parameter of this rule/),
+    byRule: { 'imdsv2-launch-configuration': invalidParameter(/"exemptionTagKey": is not a parameter of this rule/) },
+  },
+  { name: 'prototype as an item tag key', event: (r) => withItem(r.change(), (i) => (i.tags = { prototype: 'x' })), expect: 'JUDGED_AS_BASE', account: periodicOnly },
+  // A rule parameter named after a prototype property is simply not one of the rule's parameters.
+  { name: '__proto__ in ruleParameters', event: (r) => ({ ...r.base(), ruleParameters: '{"__proto__":{"polluted":"yes"}}' }), expect: invalidParameter(/"__proto__": is not a parameter of this rule/) },
   {
     name: 'constructor in ruleParameters',
     event: (r) => ({ ...r.base(), ruleParameters: '{"constructor":{"prototype":{"polluted":"yes"}}}' }),
-    expect: malformed(/ruleParameters contains the forbidden key "(prototype|constructor)"/),
+    expect: invalidParameter(/"constructor": is not a parameter of this rule/),
   },
 
   // --- Rule parameters ----------------------------------------------------------------------------
@@ -301,8 +365,10 @@ describe('hostile events', () => {
 
   const table = CASES.flatMap((c) =>
     RULES.flatMap((rule) => {
-      const outcome = rule.account && c.account !== undefined ? c.account : c.expect;
-      return outcome === 'skip' ? [] : [[c.name, rule.id, c, rule, outcome] as const];
+      const chosen = rule.account && c.account !== undefined ? c.account : (c.byRule?.[rule.id] ?? c.expect);
+      if (chosen === 'skip') return [];
+      const outcome: Outcome = chosen === 'JUDGED_AS_BASE' ? BASE_VERDICT[rule.id] : chosen;
+      return [[c.name, rule.id, c, rule, outcome] as const];
     }),
   );
 
@@ -319,7 +385,14 @@ describe('hostile events', () => {
       (error: unknown) => ({ ok: false as const, error }),
     );
 
-    // Assess: never a verdict, whatever happened.
+    // Assess: a legal event is judged; anything else never gets a verdict, whatever happened.
+    if (typeof outcome === 'object' && 'verdict' in outcome) {
+      if (!settled.ok) throw settled.error;
+      expect(settled.value.map((e) => e.ComplianceType)).toEqual([outcome.verdict]);
+      expect(settled.value[0].Annotation).toMatch(outcome.says);
+      expect(h.sent().map((e) => e.ComplianceType)).toEqual([outcome.verdict]);
+      return;
+    }
     for (const e of h.sent()) expect(e.ComplianceType).toBe('NOT_APPLICABLE');
     if (outcome === 'NOT_APPLICABLE') {
       if (!settled.ok) throw settled.error;

@@ -57,7 +57,7 @@ export async function instanceFromItem(
   const metadataOptions = normaliseMetadataOptions(c.metadataOptions);
   if (metadataOptions === undefined) {
     const live = await describeOne(ctx, item.resourceId);
-    return live ? { ...subjectFromInstance(live), tags: { ...tagListToMap(live.Tags), ...item.tags } } : undefined;
+    return live ? { ...subjectFromInstance(live), tags: Object.assign(tagListToMap(live.Tags), item.tags) } : undefined;
   }
   const state = c.state as { name?: unknown } | undefined;
   const profile = c.iamInstanceProfile as { arn?: unknown } | undefined;
