@@ -6,6 +6,8 @@ export interface InheritedDefaults {
   readonly acceptInheritedDefaults: boolean;
   /** ImdsSupport of the AMI (`v2.0`), when known. */
   readonly imageImdsSupport?: string;
+  /** Why the AMI could not be described (malformed id, deregistered, not shared, alias not resolved). */
+  readonly imageProblem?: string;
   /** The region's account default AccountLevel.HttpTokens, when known. */
   readonly accountDefaultHttpTokens?: string;
 }
@@ -38,6 +40,8 @@ function judgeUnsetTokens(prefix: string, inherited: InheritedDefaults): { ok: b
     return { ok: false, reason: `${prefix}; account default HttpTokens=optional${overrides}` };
   }
   if (ami === 'v2.0') return { ok: true, reason: `${prefix}, inherits AMI ImdsSupport=v2.0` };
+  // The verdict hangs on the AMI, and the AMI could not be read: say so rather than guess.
+  if (inherited.imageProblem) return { ok: false, reason: `${prefix}; cannot verify the AMI's ImdsSupport: ${inherited.imageProblem}` };
   return { ok: false, reason: `${prefix}; no AMI v2.0 or account default requires IMDSv2` };
 }
 

@@ -84,6 +84,7 @@ export function evaluate(subject: AutoScalingGroupSubject, params: AutoScalingGr
     const judgement = judgeMetadataOptions(source.metadataOptions, params.maxHopLimit, {
       acceptInheritedDefaults: params.acceptInheritedDefaults,
       imageImdsSupport: source.imageImdsSupport,
+      imageProblem: source.imageProblem,
       accountDefaultHttpTokens: subject.accountDefaultHttpTokens,
     });
     const line = `${source.label}: ${describeJudgement(judgement)}`;

@@ -11,7 +11,7 @@ import { chunk, mapLimit } from '../../kit/concurrency';
 import type { ConfigurationItem } from '../../kit/configuration-item';
 import { KitError } from '../../kit/errors';
 import type { RuleContext } from '../../kit/rule-module';
-import { describeImdsSupport, describeTemplateVersions, fetchError, tagListToMap } from '../common/aws-reads';
+import { describeImdsSupport, describeTemplateVersions, fetchError, imageFacts, tagListToMap, type ImageLookup } from '../common/aws-reads';
 import { accountDefaultTokens } from '../common/inherited';
 import { normaliseMetadataOptions, type MetadataOptions } from '../common/metadata-options';
 import type { AutoScalingGroupParameters } from './definition';
@@ -140,7 +140,7 @@ export async function resolveGroups(
   const live = instanceIds.length > 0 ? await describeInstanceOptions(ctx, instanceIds) : new Map<string, MetadataOptions | undefined>();
 
   const inherit = ctx.params.acceptInheritedDefaults;
-  const images = new Map<string, string | undefined>();
+  const images = new Map<string, ImageLookup>();
   let accountTokens: string | undefined;
   if (inherit) {
     const ids: string[] = [];
@@ -163,7 +163,7 @@ export async function resolveGroups(
           label: `LC ${g.LaunchConfigurationName}`,
           found: lc !== undefined,
           metadataOptions: normaliseMetadataOptions(lc?.MetadataOptions),
-          imageImdsSupport: inherit && lc?.ImageId ? images.get(lc.ImageId) : undefined,
+          ...(inherit && lc?.ImageId ? imageFacts(images.get(lc.ImageId)) : {}),
         });
       }
       for (const ref of refsByGroup[gi]) {
@@ -174,7 +174,7 @@ export async function resolveGroups(
           label: templateLabel(ref, v),
           found: v !== undefined,
           metadataOptions: normaliseMetadataOptions(v?.LaunchTemplateData?.MetadataOptions),
-          imageImdsSupport: inherit && imageId ? images.get(imageId) : undefined,
+          ...(inherit && imageId ? imageFacts(images.get(imageId)) : {}),
         });
       }
       const instances: GroupInstance[] = (g.Instances ?? []).map((i) => ({

@@ -11,6 +11,8 @@ export interface LaunchSource {
   readonly metadataOptions?: MetadataOptions;
   /** ImdsSupport of the source's AMI (`v2.0`), when looked up (acceptInheritedDefaults only). */
   readonly imageImdsSupport?: string;
+  /** Why the source's AMI could not be described, when it was looked up and could not be. */
+  readonly imageProblem?: string;
 }
 
 export interface GroupInstance {

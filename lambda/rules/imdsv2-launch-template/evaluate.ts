@@ -63,6 +63,7 @@ function judgeVersion(
   return judgeMetadataOptions(data.metadataOptions, params.maxHopLimit, {
     acceptInheritedDefaults: params.acceptInheritedDefaults,
     imageImdsSupport: data.imageImdsSupport,
+    imageProblem: data.imageProblem,
     accountDefaultHttpTokens: subject.accountDefaultHttpTokens,
   });
 }

@@ -8,7 +8,7 @@ import {
 import { mapLimit } from '../../kit/concurrency';
 import type { ConfigurationItem } from '../../kit/configuration-item';
 import type { RuleContext } from '../../kit/rule-module';
-import { describeImdsSupport, describeTemplateVersions, fetchError, tagListToMap } from '../common/aws-reads';
+import { describeImdsSupport, describeTemplateVersions, fetchError, imageFacts, tagListToMap } from '../common/aws-reads';
 import { accountDefaultTokens } from '../common/inherited';
 import { normaliseMetadataOptions } from '../common/metadata-options';
 import type { LaunchTemplateParameters } from './definition';
@@ -44,7 +44,7 @@ async function withInheritedDefaults(
   const accountDefaultHttpTokens = await accountDefaultTokens(ctx);
   const withImage = (v: LaunchTemplateVersionData): LaunchTemplateVersionData => ({
     ...v,
-    imageImdsSupport: v.imageId ? support.get(v.imageId) : undefined,
+    ...(v.imageId ? imageFacts(support.get(v.imageId)) : {}),
   });
   return subjects.map((s) => ({
     ...s,
@@ -128,7 +128,7 @@ async function accountWideVersions(ctx: RuleContext<unknown>): Promise<Map<strin
   try {
     const pages = paginateDescribeLaunchTemplateVersions(
       { client: ctx.clients.ec2, pageSize: PAGE_SIZE },
-      { Versions: ['$Default', '$Latest'] },
+      { Versions: ['$Default', '$Latest'], ResolveAlias: true },
     );
     for await (const page of pages) {
       for (const v of page.LaunchTemplateVersions ?? []) {

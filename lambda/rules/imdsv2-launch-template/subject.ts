@@ -9,6 +9,8 @@ export interface LaunchTemplateVersionData {
   readonly instanceProfile?: string;
   /** ImdsSupport of the version's AMI (`v2.0`), when it was looked up; only read with acceptInheritedDefaults. */
   readonly imageImdsSupport?: string;
+  /** Why the version's AMI could not be described, when it was looked up and could not be. */
+  readonly imageProblem?: string;
 }
 
 /** Everything `evaluate` needs to judge one launch template. */

@@ -2,9 +2,17 @@
 // DescribeLaunchTemplateVersions ($Default, $Latest). The front stands in for PutEvaluations and
 // GetComplianceDetailsByConfigRule (moto lacks them) and for EC2 GetInstanceMetadataDefaults
 // (the account default, for acceptInheritedDefaults).
-import { DeleteLaunchTemplateCommand, ModifyLaunchTemplateCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateImageCommand,
+  CreateLaunchTemplateCommand,
+  DeleteLaunchTemplateCommand,
+  DeregisterImageCommand,
+  ModifyLaunchTemplateCommand,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { changeEvent, DEFAULT_RULE_NAME, launchTemplateItem, scheduledEvent, type ConfigurationItem } from '../harness';
 import {
+  AMI,
   at,
   byId,
   callsTo,
@@ -176,6 +184,62 @@ describe('acceptInheritedDefaults (the front stands in for GetInstanceMetadataDe
     const inv = await onChange(await item(id));
     expect(single(inv).ComplianceType).toBe('NON_COMPLIANT');
     expect(inv.calls.map((c) => c.operation)).not.toContain('GetInstanceMetadataDefaults');
+  });
+});
+
+describe('an AMI that cannot be read never stops the rule (acceptInheritedDefaults)', () => {
+  /** An AMI moto made from an instance and then deregistered: DescribeImages answers InvalidAMIID.NotFound. */
+  async function deregisteredAmi(): Promise<string> {
+    const run = await s.ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }));
+    const image = await s.ec2.send(new CreateImageCommand({ InstanceId: run.Instances![0].InstanceId!, Name: `gone-${Date.now()}` }));
+    await s.ec2.send(new DeregisterImageCommand({ ImageId: image.ImageId! }));
+    return image.ImageId!;
+  }
+  const bareOn = (name: string, imageId: string) =>
+    s.ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: name, LaunchTemplateData: { ImageId: imageId, InstanceType: 't3.micro' } })).then((o) => o.LaunchTemplate!.LaunchTemplateId!);
+  const inherit = { acceptInheritedDefaults: 'true' };
+
+  test('Noncompliance: sweep over a deregistered AMI, a malformed id and an unresolved alias: each named, every other template judged', async () => {
+    const gone = await deregisteredAmi();
+    const ids = {
+      deregistered: await bareOn('deregistered', gone),
+      malformed: await bareOn('malformed', 'ami-not-an-id'),
+      alias: await bareOn('alias', 'resolve:ssm:/golden/ami'),
+      bare: await createTemplate('bare', [undefined]),
+      good: await createTemplate('good', [REQUIRED]),
+      bad: await createTemplate('bad', [OPTIONAL]),
+    };
+
+    const inv = await invoke(s.front, ID, scheduledEvent({ ruleParameters: inherit, notificationCreationTime: NOTIFICATION_TIME }));
+
+    const sent = byId(inv);
+    const verdict = (id: string) => [sent.get(id)?.ComplianceType, sent.get(id)?.Annotation] as const;
+    expect(verdict(ids.deregistered)[0]).toBe('NON_COMPLIANT');
+    expect(verdict(ids.deregistered)[1]).toContain(`no MetadataOptions; cannot verify the AMI's ImdsSupport: ${gone} not found (deregistered or not shared`);
+    expect(verdict(ids.malformed)).toEqual(['NON_COMPLIANT', expect.stringContaining("cannot verify the AMI's ImdsSupport: malformed AMI id ami-not-an-id")]);
+    // moto does not resolve `resolve:ssm:` aliases (AWS does, with ResolveAlias): one it cannot resolve is named.
+    expect(verdict(ids.alias)).toEqual(['NON_COMPLIANT', expect.stringContaining("cannot verify the AMI's ImdsSupport: alias resolve:ssm:/golden/ami not resolved")]);
+    expect(verdict(ids.bare)).toEqual(['NON_COMPLIANT', expect.stringContaining('no MetadataOptions; no AMI v2.0 or account default requires IMDSv2')]);
+    expect(verdict(ids.good)[0]).toBe('COMPLIANT');
+    expect(verdict(ids.bad)[0]).toBe('NON_COMPLIANT');
+    // The malformed id and the alias are never sent: one DescribeImages for the page. (moto answers a
+    // deregistered id in a list with silence; AWS refuses the list with InvalidAMIID.NotFound, and
+    // the per-id retry for that is tested with a mock in test/rules/common/aws-reads.test.ts.)
+    const images = inv.calls.filter((c) => c.operation === 'DescribeImages');
+    expect(images.map((c) => c.status)).toEqual([200]);
+
+    // The change path gives each the same verdict.
+    for (const id of Object.values(ids)) {
+      const change = single(await onChange(await item(id), inherit));
+      expect([change.ComplianceType, change.Annotation]).toEqual(verdict(id));
+    }
+  });
+
+  test('Compliance: an unreadable AMI does not matter when the account default requires IMDSv2', async () => {
+    s.front.ec2.setAccountDefaults(REGION, { httpTokens: 'required' });
+    const id = await bareOn('deregistered', await deregisteredAmi());
+    const e = single(await onChange(await item(id), inherit));
+    expect(e).toMatchObject({ ComplianceType: 'COMPLIANT', Annotation: 'Requires IMDSv2: v1 $Default,$Latest: no MetadataOptions, inherits account default HttpTokens=required.' });
   });
 });
 

@@ -43,6 +43,14 @@ describe('judgeMetadataOptions', () => {
     ['Noncompliance 6: explicit optional is not rescued by inheritance', { options: { httpTokens: 'optional' }, inherited: INHERIT('v2.0', 'required'), compliant: false, tokensProblem: true, says: ['HttpTokens=optional'] }],
     ['Noncompliance 7: account default optional overrides AMI v2.0', { options: undefined, inherited: INHERIT('v2.0', 'optional'), compliant: false, says: ['account default HttpTokens=optional', 'overrides AMI v2.0'] }],
     ['Noncompliance 8: inheritance on but nothing to inherit', { options: undefined, inherited: INHERIT(), compliant: false, says: ['no AMI v2.0 or account default'] }],
+    [
+      'Noncompliance 9: the verdict hangs on an AMI that cannot be described: says so',
+      { options: undefined, inherited: { ...INHERIT(), imageProblem: 'ami-0123456789abcdef0 not found' }, compliant: false, tokensProblem: true, says: ["no MetadataOptions; cannot verify the AMI's ImdsSupport: ami-0123456789abcdef0 not found"] },
+    ],
+    [
+      'Compliance: an unreadable AMI does not matter when the account default requires IMDSv2',
+      { options: undefined, inherited: { ...INHERIT(undefined, 'required'), imageProblem: 'malformed AMI id ami-x' }, compliant: true, says: ['inherits account default HttpTokens=required'] },
+    ],
     ['Noncompliance 9: unrecognised tokens value', { options: { httpTokens: 'weird' }, compliant: false, tokensProblem: true, says: ['HttpTokens=weird', 'unrecognised value'] }],
     ['Noncompliance 10: negative hop limit with a max set', { options: { httpTokens: 'required', hopLimit: -1 }, maxHopLimit: 2, compliant: false, hopLimitProblem: true, says: ['hop limit -1 outside 1-64'] }],
     ['Noncompliance 11: hop limit above 64 with a max set', { options: { httpTokens: 'required', hopLimit: 65 }, maxHopLimit: 64, compliant: false, hopLimitProblem: true, says: ['outside 1-64'] }],
