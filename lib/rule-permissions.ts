@@ -36,6 +36,8 @@ export const RULE_ACTIONS: Readonly<Record<RuleId, readonly string[]>> = {
     'config:GetResourceConfigHistory',
     'autoscaling:DescribeAutoScalingGroups',
     'autoscaling:DescribeLaunchConfigurations',
+    // Warm-pool instances (only for groups that have a warm pool, and only with checkInstances).
+    'autoscaling:DescribeWarmPool',
     'ec2:DescribeLaunchTemplateVersions',
     'ec2:DescribeInstances',
     'ec2:DescribeImages',

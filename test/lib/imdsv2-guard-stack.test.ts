@@ -33,6 +33,7 @@ const EXPECTED_ACTIONS: Record<RuleId, string[]> = {
   'imdsv2-auto-scaling-group': [
     'autoscaling:DescribeAutoScalingGroups',
     'autoscaling:DescribeLaunchConfigurations',
+    'autoscaling:DescribeWarmPool',
     'config:GetComplianceDetailsByConfigRule',
     'config:GetResourceConfigHistory',
     'config:PutEvaluations',

@@ -4,10 +4,26 @@ import { describeJudgement, fitAnnotation, judgeMetadataOptions } from '../commo
 import type { AutoScalingGroupParameters } from './definition';
 import type { AutoScalingGroupSubject, GroupInstance, LaunchSource } from './subject';
 
-/** Instances that serve (or are about to): Pending covers the Pending:Wait / Pending:Proceed hook states. */
-function isLive(instance: GroupInstance): boolean {
+/**
+ * Instances that are leaving the group: terminating, detaching, or leaving the warm pool. Every other
+ * instance can serve without a new launch: InService, Pending (and its hook states), Standby (returns
+ * with ExitStandby), the warm pool's Warmed:Stopped / Running / Hibernated / Pending (join on scale-out),
+ * Quarantined, or a state not known.
+ */
+function isLeaving(instance: GroupInstance): boolean {
   const state = instance.lifecycleState;
-  return state === undefined || state === null || state === 'InService' || String(state).startsWith('Pending');
+  if (typeof state !== 'string') return false;
+  return /^(Warmed:)?Terminat/.test(state) || state === 'Detaching' || state === 'Detached';
+}
+
+type Standing = 'in service' | 'standby' | 'warm pool';
+
+/** Where an instance that still serves stands: what its fix needs to know. */
+function standing(instance: GroupInstance): Standing {
+  const state = typeof instance.lifecycleState === 'string' ? instance.lifecycleState : '';
+  if (state.startsWith('Warmed:')) return 'warm pool';
+  if (state === 'Standby' || state === 'EnteringStandby') return 'standby';
+  return 'in service';
 }
 
 /** A live instance's options are final (nothing left to inherit): only tokens and endpoint decide. */
@@ -29,22 +45,38 @@ function listIds(ids: readonly string[], max: number): string {
   return out;
 }
 
-function refreshFix(groupName: string): string {
-  return `Fix: aws autoscaling start-instance-refresh --auto-scaling-group-name ${groupName}`;
+/** ` --region <r>` when the region is known: a pasted command must act where the group is. */
+function regionFlag(region: string | undefined): string {
+  return typeof region === 'string' && region !== '' ? ` --region ${region}` : '';
+}
+
+/**
+ * Fixes for instances that still accept IMDSv1, most detailed first. An instance refresh replaces the
+ * group's instances and its warm pool's; it waits for Standby instances (one hour, then fails) unless
+ * they leave standby first or the refresh is told to replace them (`StandbyInstances=Terminate`).
+ */
+function refreshFixes(groupName: string, region: string | undefined, standby: boolean): string[] {
+  const refresh = `aws autoscaling start-instance-refresh --auto-scaling-group-name ${groupName}${regionFlag(region)}`;
+  if (!standby) return [`Fix: ${refresh}`, `Fix: start an instance refresh of the group${region ? ` in ${region}` : ''}.`];
+  return [
+    `Fix: ${refresh} --preferences StandbyInstances=Terminate (or exit standby)`,
+    `Fix: exit standby (or replace), then ${refresh}`,
+    'Fix: exit standby (or replace), then start an instance refresh.',
+  ];
 }
 
 /** Fixes for bad launch sources: the source first, then replace the instances it launched. */
-function sourceFixes(groupName: string, offending: readonly LaunchSource[]): string[] {
-  const refresh = `aws autoscaling start-instance-refresh --auto-scaling-group-name ${groupName}`;
+function sourceFixes(groupName: string, region: string | undefined, offending: readonly LaunchSource[]): string[] {
+  const refresh = `aws autoscaling start-instance-refresh --auto-scaling-group-name ${groupName}${regionFlag(region)}`;
   if (offending.some((s) => s.kind === 'launch-configuration')) {
     return [
       `Fix: migrate to a launch template with HttpTokens=required (SSM document imdsv2-launch-configuration), then ${refresh}`,
+      `Fix: migrate to a launch template with HttpTokens=required, then ${refresh}`,
       'Fix: migrate to a launch template with HttpTokens=required, then start an instance refresh.',
     ];
   }
   return [
-    'Fix: point the group at a launch template version with HttpTokens=required' +
-      ` (aws ec2 create-launch-template-version), then ${refresh}`,
+    `Fix: aws ec2 create-launch-template-version with HttpTokens=required, use it, then ${refresh}`,
     `Fix: use a launch template version with HttpTokens=required, then ${refresh}`,
     'Fix: use a launch template version with HttpTokens=required, then start an instance refresh.',
   ];
@@ -66,7 +98,7 @@ export function evaluate(subject: AutoScalingGroupSubject, params: AutoScalingGr
       complianceType: 'NON_COMPLIANT',
       annotation: fitAnnotation(
         [`Group ${group} has no launch source recorded, so IMDSv2 cannot be verified.`, exemptionNote],
-        sourceFixes(group, []),
+        sourceFixes(group, subject.region, []),
       ),
     };
   }
@@ -98,7 +130,7 @@ export function evaluate(subject: AutoScalingGroupSubject, params: AutoScalingGr
   if (problems.length > 0) {
     return {
       complianceType: 'NON_COMPLIANT',
-      annotation: fitAnnotation([`${problems.join('; ')}.`, exemptionNote], sourceFixes(group, offending)),
+      annotation: fitAnnotation([`${problems.join('; ')}.`, exemptionNote], sourceFixes(group, subject.region, offending)),
     };
   }
 
@@ -110,19 +142,27 @@ export function evaluate(subject: AutoScalingGroupSubject, params: AutoScalingGr
       annotation: fitAnnotation([exemptionNote, `Sources require IMDSv2 (instances not checked): ${detail}`]),
     };
   }
-  const stale = (subject.instances ?? []).filter((i) => isLive(i) && acceptsImdsV1(i)).map((i) => String(i.instanceId));
+  const stale = (subject.instances ?? []).filter((i) => !isLeaving(i) && acceptsImdsV1(i));
   if (stale.length === 0) {
     return {
       complianceType: 'COMPLIANT',
       annotation: fitAnnotation([exemptionNote, `Sources require IMDSv2 and no live instance accepts IMDSv1: ${detail}`]),
     };
   }
-  const fix = refreshFix(group);
-  const lead = `Sources require IMDSv2 but ${stale.length} in-service instance(s) still accept IMDSv1 (`;
-  // Leave room for the fix and the exemption note; the id list gives way first.
+  // In-service ids first, then the ones whose standing changes the fix, each marked.
+  const order: Standing[] = ['in service', 'standby', 'warm pool'];
+  const labels = order.flatMap((where) =>
+    stale.filter((i) => standing(i) === where).map((i) => (where === 'in service' ? String(i.instanceId) : `${String(i.instanceId)} ${where}`)),
+  );
+  const allInService = stale.every((i) => standing(i) === 'in service');
+  const lead = `Sources require IMDSv2 but ${stale.length} ${allInService ? 'in-service ' : ''}instance(s) still accept IMDSv1 (`;
+  const fixes = refreshFixes(group, subject.region, stale.some((i) => standing(i) === 'standby'));
+  // Leave room for the fix and the exemption note; the id list gives way first, then the fix's detail.
   const note = exemptionNote ? ` ${exemptionNote}` : '';
-  const room = MAX_ANNOTATION_LENGTH - fix.length - 1 - lead.length - 2 - note.length;
-  const ids = listIds(stale, Math.max(room, 12));
+  const roomFor = (fix: string) => MAX_ANNOTATION_LENGTH - fix.length - 1 - lead.length - 2 - note.length;
+  const whole = labels.join(', ').length;
+  const fix = fixes.find((f) => roomFor(f) >= whole) ?? fixes.find((f) => roomFor(f) >= 40) ?? fixes[fixes.length - 1];
+  const ids = listIds(labels, Math.max(roomFor(fix), 12));
   return {
     complianceType: 'NON_COMPLIANT',
     annotation: fitAnnotation([`${lead}${ids}).`, exemptionNote], fix),

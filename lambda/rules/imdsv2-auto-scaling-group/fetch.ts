@@ -1,6 +1,8 @@
 import {
   DescribeAutoScalingGroupsCommand,
   DescribeLaunchConfigurationsCommand,
+  DescribeWarmPoolCommand,
+  type Instance as GroupMember,
   paginateDescribeAutoScalingGroups,
   type AutoScalingGroup,
   type LaunchConfiguration,
@@ -11,7 +13,7 @@ import { chunk, mapLimit } from '../../kit/concurrency';
 import type { ConfigurationItem } from '../../kit/configuration-item';
 import { KitError } from '../../kit/errors';
 import type { RuleContext } from '../../kit/rule-module';
-import { describeImdsSupport, describeTemplateVersions, fetchError, imageFacts, tagListToMap, type ImageLookup } from '../common/aws-reads';
+import { describeImdsSupport, describeTemplateVersions, errorName, fetchError, imageFacts, tagListToMap, type ImageLookup } from '../common/aws-reads';
 import { accountDefaultTokens } from '../common/inherited';
 import { normaliseMetadataOptions, type MetadataOptions } from '../common/metadata-options';
 import type { AutoScalingGroupParameters } from './definition';
@@ -111,6 +113,36 @@ async function describeInstanceOptions(ctx: RuleContext<unknown>, ids: string[])
   return found;
 }
 
+/** DescribeWarmPool's largest page (the API allows at most 50 instances a call). */
+const WARM_POOL_PAGE = 50;
+
+/**
+ * The instances in a group's warm pool (`Warmed:Stopped`, `Warmed:Running`, `Warmed:Hibernated`, …):
+ * they join the group without a new launch, so they are judged like its other instances.
+ * DescribeAutoScalingGroups does not list them; only groups that have a warm pool
+ * (`WarmPoolConfiguration`, or a `WarmPoolSize`) are asked, so a group without one costs no call.
+ */
+async function describeWarmPoolInstances(ctx: RuleContext<unknown>, group: AutoScalingGroup): Promise<GroupMember[]> {
+  const name = group.AutoScalingGroupName;
+  if (!name || (group.WarmPoolConfiguration === undefined && !(group.WarmPoolSize && group.WarmPoolSize > 0))) return [];
+  const members: GroupMember[] = [];
+  let token: string | undefined;
+  do {
+    try {
+      const out = await ctx.clients.autoscaling.send(
+        new DescribeWarmPoolCommand({ AutoScalingGroupName: name, MaxRecords: WARM_POOL_PAGE, NextToken: token }),
+      );
+      members.push(...(out.Instances ?? []));
+      token = out.NextToken;
+    } catch (e) {
+      // The group was deleted since it was listed: it has no warm pool left to judge.
+      if (errorName(e) === 'ValidationError' && /not found/i.test(String((e as Error).message))) return members;
+      throw fetchError(`DescribeWarmPool ${name}`, e);
+    }
+  } while (token);
+  return members;
+}
+
 function templateLabel(ref: TemplateRef, v: LaunchTemplateVersion | undefined): string {
   const id = v?.LaunchTemplateId ?? ref.id ?? ref.name;
   const name = v?.LaunchTemplateName ?? ref.name;
@@ -136,7 +168,10 @@ export async function resolveGroups(
   const allRefs = refsByGroup.flat();
   await mapLimit(allRefs, CONCURRENCY, (r) => cache.get(r));
 
-  const instanceIds = ctx.params.checkInstances ? groups.flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId ?? '')).filter(Boolean) : [];
+  // Every instance that can serve: the group's own (Standby included) and its warm pool's.
+  const warm = ctx.params.checkInstances ? await mapLimit(groups, CONCURRENCY, (g) => describeWarmPoolInstances(ctx, g)) : groups.map(() => []);
+  const members = groups.map((g, gi) => [...(g.Instances ?? []), ...warm[gi].filter((w) => !(g.Instances ?? []).some((i) => i.InstanceId === w.InstanceId))]);
+  const instanceIds = ctx.params.checkInstances ? members.flat().map((i) => i.InstanceId ?? '').filter(Boolean) : [];
   const live = instanceIds.length > 0 ? await describeInstanceOptions(ctx, instanceIds) : new Map<string, MetadataOptions | undefined>();
 
   const inherit = ctx.params.acceptInheritedDefaults;
@@ -177,7 +212,7 @@ export async function resolveGroups(
           ...(inherit && imageId ? imageFacts(images.get(imageId)) : {}),
         });
       }
-      const instances: GroupInstance[] = (g.Instances ?? []).map((i) => ({
+      const instances: GroupInstance[] = members[gi].map((i) => ({
         instanceId: i.InstanceId ?? '',
         lifecycleState: i.LifecycleState,
         metadataOptions: live.get(i.InstanceId ?? ''),
@@ -189,6 +224,7 @@ export async function resolveGroups(
         instances,
         tags: tagListToMap(g.Tags),
         accountDefaultHttpTokens: accountTokens,
+        region: ctx.region,
       };
     }),
   );

@@ -17,7 +17,7 @@ export interface LaunchSource {
 
 export interface GroupInstance {
   readonly instanceId: string;
-  /** Auto Scaling lifecycle state, e.g. `InService`, `Pending`, `Terminating`. */
+  /** Auto Scaling lifecycle state, e.g. `InService`, `Pending`, `Standby`, `Terminating`, `Warmed:Stopped` (warm pool). */
   readonly lifecycleState?: string;
   /** The instance's live metadata options; undefined when the instance could not be described. */
   readonly metadataOptions?: MetadataOptions;
@@ -29,9 +29,11 @@ export interface AutoScalingGroupSubject {
   readonly autoScalingGroupArn: string;
   /** Every source the group launches from: one, or several for a MixedInstancesPolicy with overrides. */
   readonly sources: readonly LaunchSource[];
-  /** Instances in the group, with their live metadata options when checkInstances is on. */
+  /** Instances in the group and (checkInstances) its warm pool, with their live metadata options when checkInstances is on. */
   readonly instances: readonly GroupInstance[];
   readonly tags: Readonly<Record<string, string>>;
   /** The region's account default AccountLevel.HttpTokens, when looked up (acceptInheritedDefaults only). */
   readonly accountDefaultHttpTokens?: string;
+  /** The region the group is in, for the fix commands (`--region`). */
+  readonly region?: string;
 }

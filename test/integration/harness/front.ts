@@ -1,5 +1,6 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AutoScalingStandIn } from './autoscaling-stand-in';
 import { ConfigStandIn } from './config-stand-in';
 import { Ec2StandIn } from './ec2-stand-in';
 import { FaultPlan, faultResponse, type FaultKind, type FaultOptions } from './faults';
@@ -44,6 +45,8 @@ export interface Front {
   readonly calls: readonly CallRecord[];
   readonly config: ConfigStandIn;
   readonly ec2: Ec2StandIn;
+  /** Warm-pool instances for DescribeWarmPool (moto keeps none). */
+  readonly autoscaling: AutoScalingStandIn;
   /** How many calls of this operation, optionally only those answered a given way. */
   countBy(operation: string, answeredBy?: AnsweredBy): number;
   /** Turns fault injection on (re-seeded) or off. */
@@ -62,6 +65,7 @@ export async function startFront(options: StartFrontOptions): Promise<Front> {
   const calls: CallRecord[] = [];
   const config = new ConfigStandIn(options.ruleName);
   const ec2 = new Ec2StandIn();
+  const autoscaling = new AutoScalingStandIn();
   let faultOptions = options.faults;
   let plan = faultOptions ? new FaultPlan(faultOptions) : undefined;
   // Our own agent, so stop() can close the sockets to moto (the global agent keeps them alive).
@@ -70,6 +74,7 @@ export async function startFront(options: StartFrontOptions): Promise<Front> {
   const standInAnswer = (request: AwsRequest): FrontResponse | undefined => {
     if (request.service === 'config' && request.protocol === 'json') return config.answer(request);
     if (request.service === 'ec2' && request.protocol === 'ec2') return ec2.answer(request);
+    if (request.service === 'autoscaling' && request.protocol === 'query') return autoscaling.answer(request);
     return undefined;
   };
 
@@ -144,6 +149,7 @@ export async function startFront(options: StartFrontOptions): Promise<Front> {
     calls,
     config,
     ec2,
+    autoscaling,
     countBy: (operation, answeredBy) =>
       calls.filter((c) => c.operation === operation && (answeredBy === undefined || c.answeredBy === answeredBy)).length,
     setFaults(faults) {
@@ -154,6 +160,7 @@ export async function startFront(options: StartFrontOptions): Promise<Front> {
       calls.length = 0;
       config.reset();
       ec2.reset();
+      autoscaling.reset();
       plan = faultOptions ? new FaultPlan(faultOptions) : undefined;
     },
     stop() {

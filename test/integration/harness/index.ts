@@ -12,6 +12,7 @@ export {
   type StoredResult,
   type HistoryItemInput,
 } from './config-stand-in';
+export { type WarmPoolInstance, type AutoScalingStandIn } from './autoscaling-stand-in';
 export { type AccountDefaults, type Ec2StandIn, type ModifyDefaultsRecord } from './ec2-stand-in';
 export { motoClients, pool } from './moto-clients';
 export { sdkEnv, withEnv, loadBundle, REPO_ROOT, DEFAULT_BUNDLE_DIR, type EnvVars, type LambdaBundle } from './env';

@@ -6,9 +6,19 @@ import {
   CreateAutoScalingGroupCommand,
   CreateLaunchConfigurationCommand,
   DeleteAutoScalingGroupCommand,
+  EnterStandbyCommand,
+  PutWarmPoolCommand,
   type CreateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
-import { DeleteLaunchTemplateCommand, ModifyInstanceMetadataOptionsCommand, ModifyLaunchTemplateCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateImageCommand,
+  CreateLaunchTemplateCommand,
+  DeleteLaunchTemplateCommand,
+  DeregisterImageCommand,
+  ModifyInstanceMetadataOptionsCommand,
+  ModifyLaunchTemplateCommand,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { asDeleted, autoScalingGroupItem, changeEvent, DEFAULT_RULE_NAME, scheduledEvent, type ConfigurationItem } from '../harness';
 import {
   AMI,
@@ -75,7 +85,7 @@ async function judge(name: string, ruleParameters?: Record<string, unknown>) {
   return { e, inv, arn: configurationItem.resourceId };
 }
 
-const refresh = (group: string) => `aws autoscaling start-instance-refresh --auto-scaling-group-name ${group}`;
+const refresh = (group: string) => `aws autoscaling start-instance-refresh --auto-scaling-group-name ${group} --region ${REGION}`;
 
 describe('launch sources (change notifications)', () => {
   test('Noncompliance 1: a launch configuration that allows IMDSv1; the fix is the migration document', async () => {
@@ -245,6 +255,102 @@ describe('live instances', () => {
       ComplianceType: 'COMPLIANT',
       Annotation: `Sources require IMDSv2 and no live instance accepts IMDSv1: LT ${lt} (web) v1 $Default: HttpTokens=required.`,
     });
+  });
+});
+
+describe('Standby and warm-pool instances count: they serve again without a new launch', () => {
+  /** A group from a template that requires IMDSv2, with `size` instances moto launched with IMDSv1 allowed. */
+  async function staleGroup(name: string, size: number): Promise<string[]> {
+    const lt = await createTemplate(s.ec2, 'web', [REQUIRED]);
+    await createGroup(name, { LaunchTemplate: { LaunchTemplateId: lt, Version: '$Default' } }, size);
+    return ((await item(name)).configuration!.instances as Array<{ instanceId: string }>).map((i) => i.instanceId);
+  }
+  const requireV2 = (id: string) =>
+    s.ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: id, HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 }));
+
+  test('Noncompliance: an instance put in Standby (moto EnterStandby) that accepts IMDSv1 is named; the fix deals with standby', async () => {
+    const [serving, parked] = await staleGroup('asg-standby', 2);
+    await requireV2(serving);
+    await s.autoscaling.send(new EnterStandbyCommand({ AutoScalingGroupName: 'asg-standby', InstanceIds: [parked], ShouldDecrementDesiredCapacity: true }));
+    const states = ((await item('asg-standby')).configuration!.instances as Array<{ instanceId: string; lifecycleState: string }>).map((i) => [i.instanceId, i.lifecycleState]);
+    expect(states).toContainEqual([parked, 'Standby']);
+
+    const { e } = await judge('asg-standby');
+
+    expect(e.ComplianceType).toBe('NON_COMPLIANT');
+    expect(e.Annotation).toBe(
+      `Sources require IMDSv2 but 1 instance(s) still accept IMDSv1 (${parked} standby). ` +
+        `Fix: ${refresh('asg-standby')} --preferences StandbyInstances=Terminate (or exit standby)`,
+    );
+    expect(e.Annotation).not.toContain(serving);
+  });
+
+  test('Compliance: the same Standby instance once it requires IMDSv2', async () => {
+    const [serving, parked] = await staleGroup('asg-standby', 2);
+    await requireV2(serving);
+    await requireV2(parked);
+    await s.autoscaling.send(new EnterStandbyCommand({ AutoScalingGroupName: 'asg-standby', InstanceIds: [parked], ShouldDecrementDesiredCapacity: true }));
+    expect((await judge('asg-standby')).e.ComplianceType).toBe('COMPLIANT');
+  });
+
+  test('Noncompliance: warm-pool instances (the front stands in for DescribeWarmPool, whose instances moto never keeps): Warmed:Stopped counts, Warmed:Terminating does not', async () => {
+    const [serving] = await staleGroup('asg-warm', 1);
+    await requireV2(serving);
+    await s.autoscaling.send(new PutWarmPoolCommand({ AutoScalingGroupName: 'asg-warm', PoolState: 'Stopped', MinSize: 2 }));
+    const run = await s.ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 3, MaxCount: 3, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: 'optional' } }));
+    const [warmed, hibernated, leaving] = run.Instances!.map((i) => i.InstanceId!);
+    s.front.autoscaling.setWarmPool(REGION, 'asg-warm', [
+      { instanceId: warmed, lifecycleState: 'Warmed:Stopped' },
+      { instanceId: hibernated, lifecycleState: 'Warmed:Hibernated' },
+      { instanceId: leaving, lifecycleState: 'Warmed:Terminating:Wait' },
+    ]);
+
+    const { e, inv } = await judge('asg-warm');
+
+    expect(e.ComplianceType).toBe('NON_COMPLIANT');
+    expect(e.Annotation).toBe(
+      `Sources require IMDSv2 but 2 instance(s) still accept IMDSv1 (${warmed} warm pool, ${hibernated} warm pool). Fix: ${refresh('asg-warm')}`,
+    );
+    expect(inv.calls.filter((c) => c.operation === 'DescribeWarmPool').map((c) => c.answeredBy)).toEqual(['front']);
+    // The warm pool's instances are read with the group's, in the same DescribeInstances call.
+    expect(callsTo(inv, 'ec2').map((c) => c.operation)).toEqual(['DescribeLaunchTemplateVersions', 'DescribeInstances']);
+  });
+
+  test('a group without a warm pool costs no DescribeWarmPool call; with checkInstances=false no group does', async () => {
+    await staleGroup('asg-plain', 1);
+    expect((await judge('asg-plain')).inv.calls.map((c) => c.operation)).not.toContain('DescribeWarmPool');
+    await s.autoscaling.send(new PutWarmPoolCommand({ AutoScalingGroupName: 'asg-plain', PoolState: 'Stopped' }));
+    expect((await judge('asg-plain')).inv.calls.map((c) => c.operation)).toContain('DescribeWarmPool');
+    expect((await judge('asg-plain', { checkInstances: 'false' })).inv.calls.map((c) => c.operation)).not.toContain('DescribeWarmPool');
+  });
+
+  test('the periodic sweep sees the warm pool too', async () => {
+    const [serving] = await staleGroup('asg-warm', 1);
+    await requireV2(serving);
+    await s.autoscaling.send(new PutWarmPoolCommand({ AutoScalingGroupName: 'asg-warm', PoolState: 'Running' }));
+    const run = await s.ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: 'optional' } }));
+    s.front.autoscaling.setWarmPool(REGION, 'asg-warm', [{ instanceId: run.Instances![0].InstanceId!, lifecycleState: 'Warmed:Running' }], 'Running');
+    const inv = await invoke(s.front, ID, scheduledEvent({ notificationCreationTime: NOTIFICATION_TIME }));
+    expect(inv.returned.map((r) => [r.ComplianceType, r.Annotation.includes(`${run.Instances![0].InstanceId} warm pool`)])).toEqual([['NON_COMPLIANT', true]]);
+  });
+});
+
+describe('an AMI that cannot be read never stops the rule (acceptInheritedDefaults)', () => {
+  test('Noncompliance: a source on a deregistered AMI says it cannot verify; the other groups are judged', async () => {
+    const run = await s.ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }));
+    const image = await s.ec2.send(new CreateImageCommand({ InstanceId: run.Instances![0].InstanceId!, Name: 'short-lived' }));
+    await s.ec2.send(new DeregisterImageCommand({ ImageId: image.ImageId! }));
+    const lt = await s.ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: 'gone-ami', LaunchTemplateData: { ImageId: image.ImageId!, InstanceType: 't3.micro' } }));
+    await createGroup('asg-gone-ami', { LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplate!.LaunchTemplateId!, Version: '$Default' } });
+    const good = await createTemplate(s.ec2, 'good', [REQUIRED]);
+    await createGroup('asg-good', { LaunchTemplate: { LaunchTemplateId: good, Version: '$Default' } });
+
+    const inv = await invoke(s.front, ID, scheduledEvent({ ruleParameters: { acceptInheritedDefaults: 'true' }, notificationCreationTime: NOTIFICATION_TIME }));
+
+    const verdicts = new Map(inv.returned.map((r) => [r.ComplianceResourceId.split('/').pop(), r]));
+    expect(verdicts.get('asg-gone-ami')?.ComplianceType).toBe('NON_COMPLIANT');
+    expect(verdicts.get('asg-gone-ami')?.Annotation).toContain(`no MetadataOptions; cannot verify the AMI's ImdsSupport: ${image.ImageId} not found`);
+    expect(verdicts.get('asg-good')?.ComplianceType).toBe('COMPLIANT');
   });
 });
 

@@ -44,7 +44,20 @@ const CASES: Array<[string, Case]> = [
   ['Compliance: mixed instances, every override required', { subject: group([ltSource(3, REQUIRED), ltSource(7, { httpTokens: 'required' })]), type: 'COMPLIANT', says: ['v3', 'v7'] }],
   ['Compliance: checkInstances=false ignores stale instances', { subject: group([ltSource(3, REQUIRED)], [inst('i-old', OPTIONAL)]), params: { ...PARAMS, checkInstances: false }, type: 'COMPLIANT', says: ['instances not checked'], never: ['i-old'] }],
   ['Compliance: instances with unknown options are ignored', { subject: group([ltSource(3, REQUIRED)], [inst('i-unknown', undefined)]), type: 'COMPLIANT', says: ['no live instance'] }],
-  ['Compliance: terminating and standby instances are not counted', { subject: group([ltSource(3, REQUIRED)], [inst('i-t', OPTIONAL, 'Terminating'), inst('i-s', OPTIONAL, 'Standby')]), type: 'COMPLIANT', says: ['no live instance'] }],
+  [
+    'Compliance: only instances that are leaving are not counted (Terminating*, Detaching, Warmed:Terminating*)',
+    {
+      subject: group(
+        [ltSource(3, REQUIRED)],
+        ['Terminating', 'Terminating:Wait', 'Terminating:Proceed', 'Terminated', 'Detaching', 'Detached', 'Warmed:Terminating', 'Warmed:Terminating:Wait', 'Warmed:Terminating:Proceed', 'Warmed:Terminated'].map((state, i) =>
+          inst(`i-leaving${i}`, OPTIONAL, state),
+        ),
+      ),
+      type: 'COMPLIANT',
+      says: ['no live instance'],
+    },
+  ],
+  ['Compliance: Standby and warm-pool instances that require IMDSv2', { subject: group([ltSource(3, REQUIRED)], [inst('i-s', REQUIRED, 'Standby'), inst('i-w', REQUIRED, 'Warmed:Stopped')]), type: 'COMPLIANT', says: ['no live instance'] }],
   ['Compliance: source without MetadataOptions, AMI v2.0 accepted', { subject: group([ltSource(3, undefined, { imageImdsSupport: 'v2.0' })]), params: { ...PARAMS, acceptInheritedDefaults: true }, type: 'COMPLIANT', says: ['AMI ImdsSupport=v2.0'] }],
   ['Compliance: source without MetadataOptions, account default required accepted', { subject: group([lcSource({})], [], { accountDefaultHttpTokens: 'required' }), params: { ...PARAMS, acceptInheritedDefaults: true }, type: 'COMPLIANT', says: ['account default HttpTokens=required'] }],
   ['Compliance: endpoint-disabled source', { subject: group([ltSource(2, { httpTokens: 'optional', httpEndpoint: 'disabled' })]), type: 'COMPLIANT', says: ['endpoint disabled'] }],
@@ -60,6 +73,22 @@ const CASES: Array<[string, Case]> = [
   ['Noncompliance 10: explicit optional source not rescued by inheritance', { subject: group([ltSource(3, OPTIONAL, { imageImdsSupport: 'v2.0' })], [], { accountDefaultHttpTokens: 'required' }), params: { ...PARAMS, acceptInheritedDefaults: true }, type: 'NON_COMPLIANT', says: ['HttpTokens=optional'] }],
   ['Noncompliance 11: inheritance applies to sources, not to live instances', { subject: group([ltSource(3, undefined, { imageImdsSupport: 'v2.0' })], [inst('i-live', {})]), params: { ...PARAMS, acceptInheritedDefaults: true }, type: 'NON_COMPLIANT', says: ['i-live', REFRESH] }],
   ['Noncompliance 12: expired exemption', { subject: group([lcSource(OPTIONAL)], [], { tags: { [KEY]: '2026-05-31' } }), params: { ...PARAMS, exemptionTagKey: KEY }, type: 'NON_COMPLIANT', says: ['expired 2026-05-31', 'HttpTokens=optional', 'Fix:'] }],
+  [
+    'Noncompliance 14: a Standby instance still accepts IMDSv1: named, and the fix says to exit standby or replace it',
+    { subject: group([ltSource(3, REQUIRED)], [inst('i-s', OPTIONAL, 'Standby')], { region: 'eu-west-1' }), type: 'NON_COMPLIANT', says: ['1 instance(s) still accept IMDSv1 (i-s standby)', 'exit standby', 'StandbyInstances=Terminate', `${REFRESH} --region eu-west-1`] },
+  ],
+  ...['Warmed:Stopped', 'Warmed:Running', 'Warmed:Hibernated', 'Warmed:Pending', 'EnteringStandby', 'Quarantined'].map((state): [string, Case] => [
+    `Noncompliance 15: an instance in ${state} that accepts IMDSv1 can serve without a new launch`,
+    { subject: group([ltSource(3, REQUIRED)], [inst('i-w', OPTIONAL, state)], { region: 'eu-west-1' }), type: 'NON_COMPLIANT', says: ['1 ', 'instance(s) still accept IMDSv1 (i-w', `start-instance-refresh --auto-scaling-group-name ${GROUP} --region eu-west-1`] },
+  ]),
+  [
+    'Noncompliance 16: in-service, Standby and warm-pool instances named together, in-service first',
+    {
+      subject: group([ltSource(3, REQUIRED)], [inst('i-w', OPTIONAL, 'Warmed:Stopped'), inst('i-s', OPTIONAL, 'Standby'), inst('i-a', OPTIONAL)], { region: 'eu-west-1' }),
+      type: 'NON_COMPLIANT',
+      says: ['Sources require IMDSv2 but 3 instance(s) still accept IMDSv1 (i-a, i-s standby, i-w warm pool).', 'exit standby'],
+    },
+  ],
   ['Noncompliance 13: unreadable exemption with stale instances', { subject: group([ltSource(3, REQUIRED)], [inst('i-a', OPTIONAL)], { tags: { [KEY]: 'soon' } }), params: { ...PARAMS, exemptionTagKey: KEY }, type: 'NON_COMPLIANT', says: ['"soon" unreadable', 'i-a', REFRESH] }],
   ['Not applicable: active exemption', { subject: group([lcSource(OPTIONAL)], [], { tags: { [KEY]: '2026-09-30 batch fleet, SEC-7' } }), params: { ...PARAMS, exemptionTagKey: KEY }, type: 'NOT_APPLICABLE', says: ['Exempt until 2026-09-30', 'batch fleet, SEC-7'] }],
 ];
