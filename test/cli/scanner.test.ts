@@ -44,9 +44,11 @@ describe('scanRegions', () => {
     const p = plan(['--max-hop-limit', '1']);
     const findings = await scanRegions(p, () => clients, NO_PROGRESS);
     const instance = findings.find((f) => f.kind === 'instance')!;
-    const expected = instanceRule.evaluate(subjectFromInstance(INSTANCE), p.parameters.instance, NOW);
+    const expected = instanceRule.evaluate(subjectFromInstance(INSTANCE, 'us-east-1'), p.parameters.instance, NOW);
     expect(instance).toMatchObject({ id: 'i-0abc', verdict: expected.complianceType, annotation: expected.annotation, hopLimit: 2, instanceProfile: true, owner: 'payments' });
     expect(instance.annotation).toMatch(/hop limit 2 > max 1/);
+    // The scan row's fix names the region it was found in.
+    expect(instance.annotation).toMatch(/ --region us-east-1$/);
     expect(findings.find((f) => f.kind === 'account-default')).toMatchObject({ verdict: 'COMPLIANT', id: '123456789012', region: 'us-east-1' });
     pool.destroy();
   });

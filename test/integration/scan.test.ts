@@ -213,6 +213,8 @@ describe('a mixed estate (front stands in for GetInstanceMetadataDefaults)', () 
     const rows = parseCsv(r.stdout);
     expect(rows[0]).toMatchObject({ id: ids.exposed, type: 'instance', verdict: 'NON_COMPLIANT', hop_limit: '2', instance_profile: 'yes', owner: 'payments', resource_type: 'AWS::EC2::Instance', rule: 'imdsv2-instance' });
     expect(rows[0].fix).toMatch(new RegExp(`^Fix: aws ec2 modify-instance-metadata-options --instance-id ${ids.exposed} --http-tokens required`));
+    // Every row's fix command names the region the resource was found in.
+    for (const row of rows.filter((x) => x.fix.includes('aws '))) expect(row.fix).toContain('--region us-east-1');
     expect(rows.map((x) => x.type).sort()).toEqual(['auto-scaling-group', 'instance', 'instance', 'instance', 'launch-configuration', 'launch-template']);
   });
 

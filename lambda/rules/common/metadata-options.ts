@@ -12,6 +12,10 @@ export interface MetadataOptions {
   readonly hopLimit?: number;
   /** Instances only: `pending` while a change is being applied, `applied` after. */
   readonly state?: string;
+  /** InstanceMetadataTags `enabled` | `disabled` | undefined: kept by the fix commands, not judged. */
+  readonly instanceMetadataTags?: string;
+  /** HttpProtocolIpv6 `enabled` | `disabled` | undefined: kept by the fix commands, not judged. */
+  readonly httpProtocolIpv6?: string;
 }
 
 /** Reads a metadata-options object of any casing (`httpTokens` or `HttpTokens`) into the normal shape. */
@@ -30,5 +34,7 @@ export function normaliseMetadataOptions(raw: unknown): MetadataOptions | undefi
     httpEndpoint: text(pick('httpEndpoint')),
     hopLimit: hopNumber,
     state: text(pick('state')),
+    ...(text(pick('instanceMetadataTags')) ? { instanceMetadataTags: text(pick('instanceMetadataTags')) } : {}),
+    ...(text(pick('httpProtocolIpv6')) ? { httpProtocolIpv6: text(pick('httpProtocolIpv6')) } : {}),
   };
 }

@@ -15,10 +15,12 @@ function capitalise(text: string): string {
  * The fix, most explicit first. `--http-endpoint enabled` restates the current state (a disabled
  * endpoint is compliant) and guards against tools that reset unsent fields; it goes when room is short.
  */
-function fixCommands(instanceId: string, hopLimit: number | undefined): string[] {
+function fixCommands(instanceId: string, hopLimit: number | undefined, region: string | undefined): string[] {
   const hop = hopLimit === undefined ? '' : ` --http-put-response-hop-limit ${hopLimit}`;
+  // The region the instance is in: a pasted command must not act on the shell's default region.
+  const where = typeof region === 'string' && region !== '' ? ` --region ${region}` : '';
   const base = `Fix: aws ec2 modify-instance-metadata-options --instance-id ${instanceId} --http-tokens required`;
-  return [`${base} --http-endpoint enabled${hop}`, `${base}${hop}`];
+  return [`${base} --http-endpoint enabled${hop}${where}`, `${base}${hop}${where}`];
 }
 
 /** Judges one EC2 instance: it must require IMDSv2 or have the metadata endpoint disabled. */
@@ -38,7 +40,7 @@ export function evaluate(subject: InstanceSubject, params: InstanceParameters, n
     const problem = 'No metadata options recorded, so IMDSv2 is not known to be required.';
     return {
       complianceType: 'NON_COMPLIANT',
-      annotation: fitAnnotation([problem, exemptionNote], fixCommands(id, params.maxHopLimit)),
+      annotation: fitAnnotation([problem, exemptionNote], fixCommands(id, params.maxHopLimit, subject.region)),
     };
   }
 
@@ -52,5 +54,5 @@ export function evaluate(subject: InstanceSubject, params: InstanceParameters, n
     return { complianceType: 'COMPLIANT', annotation: fitAnnotation([summary, exemptionNote]) };
   }
   const hop = judgement.hopLimitProblem ? params.maxHopLimit : undefined;
-  return { complianceType: 'NON_COMPLIANT', annotation: fitAnnotation([summary, exemptionNote], fixCommands(id, hop)) };
+  return { complianceType: 'NON_COMPLIANT', annotation: fitAnnotation([summary, exemptionNote], fixCommands(id, hop, subject.region)) };
 }

@@ -25,8 +25,9 @@ export function instancePageSize(env: Readonly<Record<string, string | undefined
   return isSmallFunction(env) ? SMALL_FUNCTION_PAGE : LARGEST_PAGE;
 }
 
-export function subjectFromInstance(instance: Instance): InstanceSubject {
+export function subjectFromInstance(instance: Instance, region?: string): InstanceSubject {
   return {
+    region,
     instanceId: instance.InstanceId ?? '',
     stateName: instance.State?.Name,
     metadataOptions: normaliseMetadataOptions(instance.MetadataOptions),
@@ -57,7 +58,7 @@ export async function instanceFromItem(
   const metadataOptions = normaliseMetadataOptions(c.metadataOptions);
   if (metadataOptions === undefined) {
     const live = await describeOne(ctx, item.resourceId);
-    return live ? { ...subjectFromInstance(live), tags: Object.assign(tagListToMap(live.Tags), item.tags) } : undefined;
+    return live ? { ...subjectFromInstance(live, ctx.region), tags: Object.assign(tagListToMap(live.Tags), item.tags) } : undefined;
   }
   const state = c.state as { name?: unknown } | undefined;
   const profile = c.iamInstanceProfile as { arn?: unknown } | undefined;
@@ -67,6 +68,7 @@ export async function instanceFromItem(
     metadataOptions,
     tags: Object.keys(item.tags).length > 0 ? item.tags : tagListToMap(c.tags),
     instanceProfile: typeof profile?.arn === 'string' ? profile.arn : undefined,
+    region: ctx.region,
   };
 }
 
@@ -74,7 +76,7 @@ export async function instanceFromItem(
 export async function* instancePages(ctx: RuleContext<unknown>): AsyncGenerator<InstanceSubject[]> {
   try {
     for await (const page of paginateDescribeInstances({ client: ctx.clients.ec2, pageSize: instancePageSize() }, {})) {
-      yield (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).map(subjectFromInstance);
+      yield (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => subjectFromInstance(i, ctx.region));
     }
   } catch (e) {
     if (e instanceof KitError) throw e;

@@ -11,4 +11,6 @@ export interface InstanceSubject {
   readonly tags: Readonly<Record<string, string>>;
   /** ARN (or name) of the attached IAM instance profile; undefined when none. Informational (scan). */
   readonly instanceProfile?: string;
+  /** The region the instance is in, for the fix command (`--region`). */
+  readonly region?: string;
 }

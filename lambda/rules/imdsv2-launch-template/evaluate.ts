@@ -69,24 +69,43 @@ function judgeVersion(
 }
 
 /**
+ * The MetadataOptions the new version needs: HttpTokens=required plus every other setting the failing
+ * version has, since a MetadataOptions given to create-launch-template-version replaces the source
+ * version's whole structure (a hop limit of 2 that containers need would silently fall back to the
+ * default). The hop limit becomes maxHopLimit only when it is the problem. HttpEndpoint is left out:
+ * a failing version has it enabled or unset, which is the default.
+ */
+function keptOptions(source: CheckedVersion, maxHopLimit: number | undefined): Array<[string, string | number]> {
+  const o = source.data.metadataOptions;
+  const fields: Array<[string, string | number]> = [['HttpTokens', 'required']];
+  const setHop = typeof o?.hopLimit === 'number' && Number.isInteger(o.hopLimit) && o.hopLimit >= 1 && o.hopLimit <= 64 ? o.hopLimit : undefined;
+  const hop = source.judgement.hopLimitProblem && maxHopLimit !== undefined ? maxHopLimit : setHop;
+  if (hop !== undefined) fields.push(['HttpPutResponseHopLimit', hop]);
+  if (o?.instanceMetadataTags === 'enabled') fields.push(['InstanceMetadataTags', 'enabled']);
+  if (o?.httpProtocolIpv6 === 'enabled') fields.push(['HttpProtocolIpv6', 'enabled']);
+  return fields;
+}
+
+/**
  * The fix, from the exact command to a compact form that fits beside a long description. A new
  * version made from the offending one keeps its other settings; it becomes the default only when
  * the default was at fault (a bad $Latest alone may be work in progress).
  */
 function fixes(subject: LaunchTemplateSubject, source: CheckedVersion, maxHopLimit: number | undefined): string[] {
-  const hop = source.judgement.hopLimitProblem && maxHopLimit !== undefined ? maxHopLimit : undefined;
   const n = source.data.versionNumber;
-  const hopJson = hop === undefined ? '' : `,"HttpPutResponseHopLimit":${hop}`;
-  const json = `'{"MetadataOptions":{"HttpTokens":"required"${hopJson}}}'`;
+  const fields = keptOptions(source, maxHopLimit);
+  const json = `'{"MetadataOptions":{${fields.map(([k, v]) => `"${k}":${typeof v === 'number' ? v : `"${v}"`}`).join(',')}}}'`;
+  const region = typeof subject.region === 'string' && subject.region !== '' ? ` --region ${subject.region}` : '';
   const thenDefault = source.roles.includes('$Default') ? '; set it as default' : '';
   const exact =
     `Fix: aws ec2 create-launch-template-version --launch-template-id ${subject.launchTemplateId}` +
-    ` --source-version ${n} --launch-template-data ${json}${thenDefault}`;
-  const hopText = hop === undefined ? '' : `, HttpPutResponseHopLimit=${hop}`;
+    ` --source-version ${n} --launch-template-data ${json}${region}${thenDefault}`;
   const compact =
-    `Fix: create-launch-template-version --source-version ${n}` +
-    ` with MetadataOptions HttpTokens=required${hopText}${thenDefault}`;
-  return [exact, compact];
+    `Fix: create-launch-template-version${region} --source-version ${n}` +
+    ` with MetadataOptions ${fields.map(([k, v]) => `${k}=${v}`).join(', ')}${thenDefault}`;
+  const kept = fields.length > 1 ? ', keeping its other MetadataOptions' : '';
+  const shortest = `Fix: create-launch-template-version${region} --source-version ${n} with HttpTokens=required${kept}${thenDefault}`;
+  return [exact, compact, shortest];
 }
 
 /** Judges a launch template's $Default and/or $Latest version: each must require IMDSv2. */

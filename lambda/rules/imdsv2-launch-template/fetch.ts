@@ -30,15 +30,17 @@ function versionData(v: LaunchTemplateVersion): LaunchTemplateVersionData {
 }
 
 /**
- * With acceptInheritedDefaults, adds what a version without HttpTokens inherits: its AMI's
+ * Adds the region and, with acceptInheritedDefaults, what a version without HttpTokens inherits: its AMI's
  * ImdsSupport (one DescribeImages per 100 distinct images across all the subjects) and the region's
  * account default (read once per invocation). Otherwise returns the subjects as they are.
  */
 async function withInheritedDefaults(
   ctx: RuleContext<LaunchTemplateParameters>,
-  subjects: readonly LaunchTemplateSubject[],
+  found: readonly LaunchTemplateSubject[],
 ): Promise<LaunchTemplateSubject[]> {
-  if (!ctx.params.acceptInheritedDefaults || subjects.length === 0) return [...subjects];
+  // Every subject passes here: it also learns its region, for the fix command.
+  const subjects = found.map((s) => ({ ...s, region: ctx.region }));
+  if (!ctx.params.acceptInheritedDefaults || subjects.length === 0) return subjects;
   const images = subjects.flatMap((s) => [s.defaultVersion.imageId, s.latestVersion.imageId]).filter((x): x is string => !!x);
   const support = await describeImdsSupport(ctx.clients.ec2, images);
   const accountDefaultHttpTokens = await accountDefaultTokens(ctx);

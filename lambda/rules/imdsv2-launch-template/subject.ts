@@ -24,4 +24,6 @@ export interface LaunchTemplateSubject {
   readonly tags: Readonly<Record<string, string>>;
   /** The region's account default AccountLevel.HttpTokens, when looked up (acceptInheritedDefaults only). */
   readonly accountDefaultHttpTokens?: string;
+  /** The region the template is in, for the fix command (`--region`). */
+  readonly region?: string;
 }

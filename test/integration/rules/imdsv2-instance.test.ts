@@ -105,7 +105,7 @@ const CASES: readonly Case[] = [
     verdict: 'NON_COMPLIANT',
     says: [
       'Does not require IMDSv2: HttpTokens=optional.',
-      'Fix: aws ec2 modify-instance-metadata-options --instance-id {id} --http-tokens required --http-endpoint enabled',
+      'Fix: aws ec2 modify-instance-metadata-options --instance-id {id} --http-tokens required --http-endpoint enabled --region us-east-1',
     ],
   },
   {

@@ -113,7 +113,7 @@ describe('change notifications (ConfigurationItemChangeNotification)', () => {
     expect(e.ComplianceType).toBe('NON_COMPLIANT');
     expect(e.Annotation).toContain('v1 $Default,$Latest: hop limit 2 > max 1.');
     // The exact command does not fit beside this description: the compact form is given, the hop limit kept.
-    expect(e.Annotation).toContain('Fix: create-launch-template-version --source-version 1 with MetadataOptions HttpTokens=required, HttpPutResponseHopLimit=1; set it as default');
+    expect(e.Annotation).toContain('Fix: create-launch-template-version --region us-east-1 --source-version 1 with MetadataOptions HttpTokens=required, HttpPutResponseHopLimit=1; set it as default');
   });
 
   test('Compliance 2: endpoint disabled in every selected version', async () => {

@@ -60,6 +60,11 @@ describe('imdsv2-instance evaluate', () => {
     expect(verdict.annotation.length).toBeLessThanOrEqual(256);
   });
 
+  test('the fix names the instance\'s region', () => {
+    const verdict = evaluate({ instanceId: 'i-0abc', tags: {}, region: 'eu-central-1', metadataOptions: { httpTokens: 'optional', httpEndpoint: 'enabled', hopLimit: 2 } }, { maxHopLimit: 1 }, new Date('2026-06-15T12:00:00Z'));
+    expect(verdict.annotation).toMatch(/Fix: aws ec2 modify-instance-metadata-options --instance-id i-0abc --http-tokens required --http-endpoint enabled --http-put-response-hop-limit 1 --region eu-central-1$/);
+  });
+
   test('every non-compliant annotation carries a fix', () => {
     for (const [, c] of CASES.filter(([, c]) => c.type === 'NON_COMPLIANT')) {
       expect(evaluate(c.subject, c.params ?? {}, NOW).annotation).toMatch(/Fix: aws ec2 modify-instance-metadata-options/);

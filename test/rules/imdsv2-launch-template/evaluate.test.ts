@@ -82,6 +82,44 @@ describe('imdsv2-launch-template evaluate', () => {
     );
   });
 
+  test('the exact command names the region whenever it fits', () => {
+    const { annotation } = evaluate(template(version(12, OPTIONAL), version(13, REQUIRED), { region: 'eu-west-1' }), BOTH, NOW);
+    expect(annotation).toBe(
+      'v12 $Default: HttpTokens=optional. ' +
+        `Fix: aws ec2 create-launch-template-version --launch-template-id ${LT} --source-version 12 --launch-template-data '{"MetadataOptions":{"HttpTokens":"required"}}' --region eu-west-1; set it as default`,
+    );
+  });
+
+  test('the fix keeps the failing version\'s hop limit and InstanceMetadataTags (a partial MetadataOptions replaces the whole); with them the compact form is given', () => {
+    const containers: MetadataOptions = { httpTokens: 'optional', httpEndpoint: 'enabled', hopLimit: 2, instanceMetadataTags: 'enabled' };
+    const { annotation } = evaluate(template(version(7, containers), version(7), { region: 'eu-west-1' }), BOTH, NOW);
+    // The exact command would be 250 characters: it does not fit beside the description.
+    expect(annotation).toBe(
+      'v7 $Default,$Latest: HttpTokens=optional. ' +
+        'Fix: create-launch-template-version --region eu-west-1 --source-version 7 with MetadataOptions HttpTokens=required, HttpPutResponseHopLimit=2, InstanceMetadataTags=enabled; set it as default',
+    );
+  });
+
+  test('the exact command carries the kept settings when it fits ($Latest alone, short id)', () => {
+    const { annotation } = evaluate(template(version(1, REQUIRED), version(2, { httpTokens: 'optional', hopLimit: 2 }), { launchTemplateId: 'lt-0a1b2c3d', region: 'us-east-1' }), BOTH, NOW);
+    expect(annotation).toContain(`--launch-template-data '{"MetadataOptions":{"HttpTokens":"required","HttpPutResponseHopLimit":2}}' --region us-east-1`);
+    expect(annotation.length).toBeLessThanOrEqual(256);
+  });
+
+  test('with a long description the shortest form is kept whole and still names the region', () => {
+    const containers: MetadataOptions = { httpTokens: 'optional', hopLimit: 2, instanceMetadataTags: 'enabled', httpProtocolIpv6: 'enabled' };
+    const subject = template(version(7, containers), version(9, OPTIONAL), { region: 'ap-southeast-2', launchTemplateId: `lt-${'0'.repeat(17)}`, tags: { [KEY]: 'someday' } });
+    const { annotation } = evaluate(subject, { ...BOTH, exemptionTagKey: KEY }, NOW);
+    expect(annotation.length).toBeLessThanOrEqual(256);
+    expect(annotation).toMatch(/Fix: create-launch-template-version --region ap-southeast-2 --source-version 7 with (MetadataOptions HttpTokens=required, HttpPutResponseHopLimit=2, InstanceMetadataTags=enabled, HttpProtocolIpv6=enabled|HttpTokens=required, keeping its other MetadataOptions); set it as default$/);
+  });
+
+  test('a hop limit over the max is replaced by the max; settings left at their default are not added', () => {
+    const { annotation } = evaluate(template(version(3, { httpTokens: 'required', hopLimit: 4, instanceMetadataTags: 'disabled' }), version(3), { region: 'us-east-2' }), { ...BOTH, maxHopLimit: 2 }, NOW);
+    expect(annotation).toContain('Fix: create-launch-template-version --region us-east-2 --source-version 3 with MetadataOptions HttpTokens=required, HttpPutResponseHopLimit=2; set it as default');
+    expect(annotation).not.toContain('InstanceMetadataTags');
+  });
+
   test('long names and many problems stay within 256 characters and still name both versions', () => {
     const longId = `lt-${'a'.repeat(60)}`;
     const subject = template(version(123456, { httpTokens: 'weird-value-from-the-future', hopLimit: 64 }), version(123457), {
