@@ -74,6 +74,13 @@ const CASES: readonly Case[] = [
     says: ['LC lc-no-imds requires IMDSv2: IMDS endpoint disabled.'],
   },
   {
+    name: 'Noncompliance: endpoint disabled with hop limit 3 over the default maxHopLimit=1 (AutoScaling.4 reads the hop limit whatever the endpoint)',
+    lc: 'lc-no-imds-hop3',
+    metadata: { HttpTokens: 'optional', HttpEndpoint: 'disabled', HttpPutResponseHopLimit: 3 },
+    verdict: 'NON_COMPLIANT',
+    says: ['LC lc-no-imds-hop3 allows too many hops: hop limit 3 > max 1 (even with the endpoint disabled).', 'HttpPutResponseHopLimit<=1'],
+  },
+  {
     name: 'Noncompliance 1: required, hop limit 2 under the default maxHopLimit=1 (AutoScaling.4)',
     lc: 'lc-required-hop2',
     metadata: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },

@@ -36,6 +36,13 @@ const CASES: Array<[string, Case]> = [
   ['Noncompliance 3: hop limit 2 over the default max of 1 (AutoScaling.4)', { subject: lc({ httpTokens: 'required', hopLimit: 2 }), type: 'NON_COMPLIANT', says: ['hop limit 2 > max 1', 'HttpPutResponseHopLimit<=1', MIGRATE, DOCUMENT] }],
   ['Noncompliance 4: tokens not set', { subject: lc({ httpEndpoint: 'enabled' }), type: 'NON_COMPLIANT', says: ['HttpTokens not set', MIGRATE] }],
   ['Noncompliance 5: unrecognised tokens value', { subject: lc({ httpTokens: 'sometimes' }), type: 'NON_COMPLIANT', says: ['unrecognised value', MIGRATE] }],
+  [
+    'Noncompliance 7: endpoint disabled but hop limit 2 over the max (AutoScaling.4 reads the hop limit whatever the endpoint)',
+    { subject: lc({ httpTokens: 'optional', httpEndpoint: 'disabled', hopLimit: 2 }), type: 'NON_COMPLIANT', says: ['allows too many hops', 'hop limit 2 > max 1 (even with the endpoint disabled)', 'HttpPutResponseHopLimit<=1', DOCUMENT], never: ['HttpTokens=optional'] },
+  ],
+  ['Noncompliance 8: endpoint disabled, hop limit outside 1-64', { subject: lc({ httpEndpoint: 'disabled', hopLimit: 99 }), params: { maxHopLimit: 64 }, type: 'NON_COMPLIANT', says: ['hop limit 99 outside 1-64'] }],
+  ['Compliance: endpoint disabled, hop limit at the max', { subject: lc({ httpEndpoint: 'disabled', hopLimit: 2 }), params: { maxHopLimit: 2 }, type: 'COMPLIANT', says: ['endpoint disabled'] }],
+  ['Compliance: endpoint disabled, hop limit unset', { subject: lc({ httpEndpoint: 'disabled' }), type: 'COMPLIANT', says: ['endpoint disabled'] }],
   ['Noncompliance 6: missing maxHopLimit falls back to 1', { subject: lc({ httpTokens: 'required', hopLimit: 3 }), params: {} as LaunchConfigurationParameters, type: 'NON_COMPLIANT', says: ['hop limit 3 > max 1'] }],
 ];
 
