@@ -193,6 +193,17 @@ describe('launch sources (change notifications)', () => {
     expect(e.Annotation).toMatch(new RegExp(`^cannot verify: LT ${lt} \\(doomed\\) \\$Default not found\\. `));
   });
 
+  test('Not applicable: tag keys __proto__ and constructor are legal; an exemption under __proto__ is honoured', async () => {
+    await createLc('lc-old', 'optional');
+    await createGroup('asg-proto', { LaunchConfigurationName: 'lc-old' }, 0, { ...JSON.parse('{"__proto__":"2099-06-30 vendor"}'), constructor: 'x' });
+    const configurationItem = await item('asg-proto');
+    expect(Object.keys(configurationItem.tags ?? {})).toEqual(expect.arrayContaining(['__proto__', 'constructor']));
+    const { e } = await judge('asg-proto', { exemptionTagKey: '__proto__' });
+    expect(e).toMatchObject({ ComplianceType: 'NOT_APPLICABLE', Annotation: 'Exempt until 2099-06-30 by tag __proto__: vendor.' });
+    const other = await judge('asg-proto', { exemptionTagKey: 'prototype' });
+    expect(other.e.ComplianceType).toBe('NON_COMPLIANT');
+  });
+
   test('Not applicable: an active exemption tag on the group', async () => {
     await createLc('lc-old', 'optional');
     await createGroup('asg-exempt', { LaunchConfigurationName: 'lc-old' }, 0, { 'imdsv2-exempt': '2099-06-30T12:00Z; migration SEC-7' });

@@ -1,6 +1,7 @@
 import type { ComplianceType } from '../../../lambda/kit/verdict';
 import type { MetadataOptions } from '../../../lambda/rules/common/metadata-options';
 import type { AutoScalingGroupParameters } from '../../../lambda/rules/imdsv2-auto-scaling-group/definition';
+import { tagListToMap } from '../../../lambda/rules/common/aws-reads';
 import { evaluate } from '../../../lambda/rules/imdsv2-auto-scaling-group/evaluate';
 import type { AutoScalingGroupSubject, GroupInstance, LaunchSource } from '../../../lambda/rules/imdsv2-auto-scaling-group/subject';
 
@@ -100,6 +101,18 @@ describe('imdsv2-auto-scaling-group evaluate', () => {
     for (const text of c.says) expect(verdict.annotation).toMatch(text);
     for (const text of c.never ?? []) expect(verdict.annotation).not.toContain(text);
     expect(verdict.annotation.length).toBeLessThanOrEqual(256);
+  });
+
+  test('tag keys named __proto__ / constructor (from DescribeAutoScalingGroups) are plain tags: an exemption under __proto__ works, constructor is not found on Object.prototype', () => {
+    const tags = tagListToMap([
+      { Key: '__proto__', Value: '2026-09-30 vendor agent' },
+      { Key: 'prototype', Value: 'x' },
+    ]);
+    const exempt = evaluate(group([lcSource(OPTIONAL)], [], { tags }), { ...PARAMS, exemptionTagKey: '__proto__' }, NOW);
+    expect(exempt).toEqual({ complianceType: 'NOT_APPLICABLE', annotation: 'Exempt until 2026-09-30 by tag __proto__: vendor agent.' });
+    const notExempt = evaluate(group([lcSource(OPTIONAL)], [], { tags }), { ...PARAMS, exemptionTagKey: 'constructor' }, NOW);
+    expect(notExempt.complianceType).toBe('NON_COMPLIANT');
+    expect(notExempt.annotation).not.toContain('Exemption');
   });
 
   test('many stale instances are listed within the limit with a count of the rest, keeping the fix', () => {
