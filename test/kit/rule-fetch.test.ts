@@ -48,7 +48,7 @@ describe('launch template deleted between the event and the read', () => {
           OrderingTimestamp: CAPTURE_TIME,
         },
       ]);
-      expect(h.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)[0].args[0].input).toEqual({ LaunchTemplateId: LT_ID, Versions: ['$Default', '$Latest'] });
+      expect(h.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)[0].args[0].input).toEqual({ LaunchTemplateId: LT_ID, Versions: ['$Default', '$Latest'], ResolveAlias: true });
     },
   );
 
@@ -144,11 +144,11 @@ describe('auto scaling group with a MixedInstancesPolicy and overrides', () => {
     expect(inputs).toHaveLength(4);
     expect(inputs).toEqual(
       expect.arrayContaining([
-        { LaunchTemplateId: LT_ID, Versions: ['$Latest'] },
-        { LaunchTemplateId: 'lt-0arm64arm64arm64a', Versions: ['3'] },
-        { LaunchTemplateId: 'lt-0arm64arm64arm64a', Versions: ['4'] },
+        { LaunchTemplateId: LT_ID, Versions: ['$Latest'], ResolveAlias: true },
+        { LaunchTemplateId: 'lt-0arm64arm64arm64a', Versions: ['3'], ResolveAlias: true },
+        { LaunchTemplateId: 'lt-0arm64arm64arm64a', Versions: ['4'], ResolveAlias: true },
         // No version given: the group launches the template's default version.
-        { LaunchTemplateName: 'legacy', Versions: ['$Default'] },
+        { LaunchTemplateName: 'legacy', Versions: ['$Default'], ResolveAlias: true },
       ]),
     );
     expect(result).toEqual([expect.objectContaining({ ComplianceResourceId: mixedArn(), ComplianceType: 'COMPLIANT' })]);

@@ -282,7 +282,7 @@ describe('oversized notifications', () => {
       resourceId: LT_ID,
       limit: 1,
     });
-    expect(h.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)[0].args[0].input).toEqual({ LaunchTemplateId: LT_ID, Versions: ['$Default', '$Latest'] });
+    expect(h.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)[0].args[0].input).toEqual({ LaunchTemplateId: LT_ID, Versions: ['$Default', '$Latest'], ResolveAlias: true });
     expect(result).toEqual([expect.objectContaining({ ComplianceResourceId: LT_ID, ComplianceType: 'COMPLIANT' })]);
   });
 

@@ -420,8 +420,8 @@ describe('scheduled sweep: details', () => {
     mockResults(h, []);
     const sent = await handlerFor(byId('imdsv2-launch-template'), h)(fixture('launch-template-scheduled.json'));
     expect(inputs).toEqual([
-      { Versions: ['$Default', '$Latest'], MaxResults: 200 },
-      { Versions: ['$Default', '$Latest'], MaxResults: 200, NextToken: 'v1' },
+      { Versions: ['$Default', '$Latest'], MaxResults: 200, ResolveAlias: true },
+      { Versions: ['$Default', '$Latest'], MaxResults: 200, NextToken: 'v1', ResolveAlias: true },
     ]);
     expect(sent.map((e) => [e.ComplianceResourceId, e.ComplianceType])).toEqual([
       ['lt-a', 'COMPLIANT'],
@@ -465,7 +465,7 @@ describe('scheduled sweep: details', () => {
     SWEEPS[3].prime(h);
     await handlerFor(byId('imdsv2-auto-scaling-group'), h)(fixture('auto-scaling-group-scheduled.json'));
     expect(h.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)).toHaveLength(1);
-    expect(h.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)[0].args[0].input).toEqual({ LaunchTemplateId: 'lt-shared', Versions: ['$Default'] });
+    expect(h.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)[0].args[0].input).toEqual({ LaunchTemplateId: 'lt-shared', Versions: ['$Default'], ResolveAlias: true });
   });
 
   test('GetComplianceDetailsByConfigRule failing: ResourceFetchError with the cause, after the sweep’s own evaluations were sent', async () => {
