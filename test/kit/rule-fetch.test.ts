@@ -1,7 +1,9 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import {
   DescribeInstancesCommand,
+  DescribeImagesCommand,
   DescribeLaunchTemplateVersionsCommand,
+  GetInstanceMetadataDefaultsCommand,
   type DescribeLaunchTemplateVersionsCommandInput,
 } from '@aws-sdk/client-ec2';
 import { ResourceFetchError } from '../../lambda/kit/errors';
@@ -96,6 +98,51 @@ describe('auto scaling group no longer exists', () => {
     const error = await handlerFor(byId('imdsv2-auto-scaling-group'), h)({ ...event, invokingEvent: JSON.stringify(inv) }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(ResourceFetchError);
     expect((error as Error).message).toMatch(/names no autoScalingGroupName/);
+  });
+});
+
+describe('auto scaling group with a MixedInstancesPolicy override that names its own AMI (ImageId)', () => {
+  // With acceptInheritedDefaults, a template version without HttpTokens inherits from the AMI the
+  // instances really launch from: for an override with ImageId, that AMI, not the template's.
+  const V2_AMI = 'ami-0aaaaaaaaaaaaaaa2';
+  const V1_AMI = 'ami-0bbbbbbbbbbbbbbb1';
+  function group(overrideImage: string) {
+    return autoScalingGroupRecord('batch-mixed', mixedArn(), {
+      MixedInstancesPolicy: {
+        LaunchTemplate: {
+          LaunchTemplateSpecification: { LaunchTemplateId: LT_ID, Version: '$Default' },
+          Overrides: [{ InstanceType: 't3.large' }, { InstanceType: 'm7i.large', ImageId: overrideImage }],
+        },
+      },
+    });
+  }
+  function prime(h: ReturnType<typeof harness>, overrideImage: string) {
+    h.autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [group(overrideImage)] });
+    h.ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({
+      LaunchTemplateVersions: [{ ...templateVersion(LT_ID, 3, null, true), LaunchTemplateData: { ImageId: V2_AMI } }],
+    });
+    h.ec2.on(DescribeImagesCommand).callsFake((input: { ImageIds: string[] }) => ({
+      Images: input.ImageIds.map((id) => ({ ImageId: id, ...(id === V2_AMI ? { ImdsSupport: 'v2.0' } : {}) })),
+    }));
+    h.ec2.on(GetInstanceMetadataDefaultsCommand).resolves({ AccountLevel: {} });
+  }
+  const params = (e: Record<string, unknown>) => ({ ...e, ruleParameters: JSON.stringify({ acceptInheritedDefaults: 'true', checkInstances: 'false' }) });
+
+  test('Noncompliance: the override launches from an AMI without ImdsSupport v2.0, which the template\'s AMI does not rescue', async () => {
+    const h = harness();
+    prime(h, V1_AMI);
+    const [e] = await handlerFor(byId('imdsv2-auto-scaling-group'), h)(params(fixture(MIXED)));
+    expect(e.ComplianceType).toBe('NON_COMPLIANT');
+    expect(e.Annotation).toContain(`LT ${LT_ID} (name-of-${LT_ID}) v3 $Default with ${V1_AMI}: no MetadataOptions; no AMI v2.0 or account default requires IMDSv2`);
+    expect(h.ec2.commandCalls(DescribeImagesCommand).map((c) => [...c.args[0].input.ImageIds!].sort())).toEqual([[V2_AMI, V1_AMI].sort()]);
+  });
+
+  test('Compliance: the override\'s AMI has ImdsSupport v2.0 too', async () => {
+    const h = harness();
+    prime(h, V2_AMI);
+    const [e] = await handlerFor(byId('imdsv2-auto-scaling-group'), h)(params(fixture(MIXED)));
+    expect(e.ComplianceType).toBe('COMPLIANT');
+    expect(e.Annotation).toContain(`v3 $Default with ${V2_AMI.slice(0, 10)}`);
   });
 });
 

@@ -29,6 +29,11 @@ interface TemplateRef {
   readonly id?: string;
   readonly name?: string;
   readonly version: string;
+  /**
+   * A MixedInstancesPolicy override's own ImageId: instances launched for that override use this AMI,
+   * not the template's, so with acceptInheritedDefaults it is this AMI's ImdsSupport that counts.
+   */
+  readonly imageId?: string;
 }
 
 function templateRef(spec: LaunchTemplateSpecification | undefined): TemplateRef | undefined {
@@ -42,12 +47,19 @@ function templateRef(spec: LaunchTemplateSpecification | undefined): TemplateRef
 function templateRefs(group: AutoScalingGroup): TemplateRef[] {
   const refs: TemplateRef[] = [];
   const add = (r: TemplateRef | undefined) => {
-    if (r && !refs.some((x) => x.key === r.key && x.version === r.version)) refs.push(r);
+    if (r && !refs.some((x) => x.key === r.key && x.version === r.version && x.imageId === r.imageId)) refs.push(r);
   };
   add(templateRef(group.LaunchTemplate));
   const mixed = group.MixedInstancesPolicy?.LaunchTemplate;
-  add(templateRef(mixed?.LaunchTemplateSpecification));
-  for (const o of mixed?.Overrides ?? []) add(templateRef(o.LaunchTemplateSpecification));
+  const base = templateRef(mixed?.LaunchTemplateSpecification);
+  add(base);
+  for (const o of mixed?.Overrides ?? []) {
+    const own = templateRef(o.LaunchTemplateSpecification);
+    add(own);
+    // An override may name its own AMI: a source of its own (the template's settings, that AMI).
+    const ref = own ?? base;
+    if (ref && o.ImageId) add({ ...ref, imageId: o.ImageId });
+  }
   return refs;
 }
 
@@ -149,7 +161,8 @@ function templateLabel(ref: TemplateRef, v: LaunchTemplateVersion | undefined): 
   const number = v?.VersionNumber !== undefined ? `v${v.VersionNumber}` : ref.version;
   // An unresolved `$Default` already shows as the number; naming it twice reads as a typo.
   const alias = ref.version.startsWith('$') && v?.VersionNumber !== undefined ? ` ${ref.version}` : '';
-  return `LT ${id}${name && name !== id ? ` (${name})` : ''} ${number}${alias}`;
+  const image = ref.imageId ? ` with ${ref.imageId}` : '';
+  return `LT ${id}${name && name !== id ? ` (${name})` : ''} ${number}${alias}${image}`;
 }
 
 /**
@@ -181,7 +194,7 @@ export async function resolveGroups(
     const ids: string[] = [];
     for (const n of lcNames) if (lcs.get(n)?.ImageId) ids.push(lcs.get(n)!.ImageId!);
     for (const r of allRefs) {
-      const id = (await cache.get(r))?.LaunchTemplateData?.ImageId;
+      const id = r.imageId ?? (await cache.get(r))?.LaunchTemplateData?.ImageId;
       if (id) ids.push(id);
     }
     for (const [k, v] of await describeImdsSupport(ctx.clients.ec2, ids)) images.set(k, v);
@@ -203,7 +216,7 @@ export async function resolveGroups(
       }
       for (const ref of refsByGroup[gi]) {
         const v = await cache.get(ref);
-        const imageId = v?.LaunchTemplateData?.ImageId;
+        const imageId = ref.imageId ?? v?.LaunchTemplateData?.ImageId;
         sources.push({
           kind: 'launch-template',
           label: templateLabel(ref, v),
