@@ -1,7 +1,7 @@
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import type { Io } from '../io';
 import { accountStatuses, type AccountStatus, type TargetOutcome } from '../org/fan-out';
-import { resolveTargets, TargetListingError, type AccountTarget } from '../org/targets';
+import { isMultiAccount, resolveTargets, TargetListingError, type AccountTarget } from '../org/targets';
 import { parseScanArgs, type ScanArgs } from './args';
 import { ClientPool } from './clients';
 import { ScanAbort, toScanAbort, UsageError } from './errors';
@@ -85,11 +85,11 @@ function notEnabled(region: string, accountId: string): Error {
 }
 
 /** Failures, one line per account and reason plus its fix, for stderr. */
-function failureLines(accounts: readonly AccountStatus[], prefix: string): string {
+function failureLines(accounts: readonly AccountStatus[], prefix: string, multi: boolean): string {
   const lines: string[] = [];
   for (const a of accounts) {
     for (const f of a.failures) {
-      const where = accounts.length > 1 || f.regions.includes('*') ? `account ${a.accountId}${f.regions.includes('*') ? '' : ` (${f.regions.join(', ')})`}: ` : '';
+      const where = multi || f.regions.includes('*') ? `account ${a.accountId}${f.regions.includes('*') ? '' : ` (${f.regions.join(', ')})`}: ` : '';
       lines.push(`${prefix}${where}${f.reason}\n${f.fix}\n`);
     }
   }
@@ -178,7 +178,7 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
     const accounts = accountStatuses(targets, outcomes);
     if (!outcomes.some((o) => o.status === 'scanned')) {
       // Nothing was seen at all: no report to print, only why.
-      io.stderr.write(failureLines(accounts, 'imdsv2-guard scan: '));
+      io.stderr.write(failureLines(accounts, 'imdsv2-guard scan: ', isMultiAccount(args.selection)));
       return EXIT.usage;
     }
     const report: ScanReport = {
@@ -196,7 +196,7 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
     io.stdout.write(render(report, args, io.stdout.isTTY ? io.stdout.columns : undefined));
     const failed = outcomes.filter((o) => o.status === 'failed').length;
     if (failed > 0) {
-      io.stderr.write(`imdsv2-guard scan: incomplete: ${failed} of ${outcomes.length} account/region${outcomes.length === 1 ? '' : 's'} not scanned:\n${failureLines(accounts, '  ')}`);
+      io.stderr.write(`imdsv2-guard scan: incomplete: ${failed} of ${outcomes.length} account/region${outcomes.length === 1 ? '' : 's'} not scanned:\n${failureLines(accounts, '  ', isMultiAccount(args.selection))}`);
     }
     return exitCodeFor(findings, outcomes);
   } catch (e) {
