@@ -1,4 +1,4 @@
-import { main } from '../../cli/imdsv2-guard';
+import { dropSdkNodeVersionWarning, main } from '../../cli/imdsv2-guard';
 import { BufferStream } from '../../cli/io';
 import { scanHelp } from '../../cli/scan/help';
 import { RULE_FLAGS } from '../../cli/scan/rule-flags';
@@ -32,5 +32,18 @@ describe('imdsv2-guard', () => {
     expect((await run(['sacn'])).code).toBe(2);
     expect(await run([])).toMatchObject({ code: 2, stdout: expect.stringContaining('Usage: imdsv2-guard <command>') });
     expect((await run(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('dropSdkNodeVersionWarning', () => {
+  test('Drops only the SDK\'s NodeVersionSupportWarning; every other warning still reaches emitWarning', () => {
+    const seen: unknown[] = [];
+    const target = { emitWarning: ((w: unknown) => void seen.push(w)) as unknown as NodeJS.Process['emitWarning'] };
+    dropSdkNodeVersionWarning(target);
+    target.emitWarning('NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)\nversions published after ...');
+    target.emitWarning('something', 'NodeVersionSupportWarning');
+    target.emitWarning('ExperimentalWarning: VM modules');
+    target.emitWarning(new Error('a DeprecationWarning'));
+    expect(seen).toEqual(['ExperimentalWarning: VM modules', new Error('a DeprecationWarning')]);
   });
 });
