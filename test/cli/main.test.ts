@@ -18,7 +18,9 @@ describe('imdsv2-guard', () => {
     expect(r.stdout).toMatch(/--no-check-instances/); // booleans shown the way that changes the default
     expect(r.stdout).toMatch(/--accept-inherited-defaults/);
     expect(r.stdout.replace(/\s+/g, " ")).toMatch(/ranking is by the presence of an instance profile only; it does not read the role.s policies/);
-    expect(r.stdout).toMatch(/0 {2}everything scanned is compliant/);
+    expect(r.stdout).toMatch(/0 {2}every account\/region was scanned, and everything is compliant/);
+    expect(r.stdout).toMatch(/3 {2}incomplete: some account\/regions could not be scanned/);
+    expect(r.stdout).toMatch(/--org/);
     expect(r.stdout).toBe(`${scanHelp(100)}\n`);
   });
 
