@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Io } from './io';
 import { mainHelp } from './scan/help';
+import { runReport } from './report/command';
 import { runScan } from './scan/command';
 
 function version(): string {
@@ -23,6 +24,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   switch (command) {
     case 'scan':
       return runScan(rest, io);
+    case 'report':
+      return runReport(rest, io);
     case undefined:
     case '-h':
     case '--help':
