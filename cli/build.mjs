@@ -36,7 +36,7 @@ export function layoutPackage(bundle = join(root, 'dist', 'cli', 'imdsv2-guard.j
   mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
   copyFileSync(join(root, 'bin', 'imdsv2-guard.js'), join(dir, 'bin', 'imdsv2-guard.js'));
   copyFileSync(bundle, join(dir, 'dist', 'cli', 'imdsv2-guard.js'));
-  copyFileSync(join(root, 'cli', 'README.md'), join(dir, 'README.md'));
+  copyFileSync(join(root, 'cli', 'package-readme.md'), join(dir, 'README.md'));
   const manifest = {
     name: pkg.name,
     version: pkg.version,
