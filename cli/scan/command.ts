@@ -194,6 +194,7 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
         const t = byAccount.get(accountId)!;
         if (args.regions.length > 0 && (await viewOf(t))?.notOptedIn.has(region)) throw notEnabled(region, accountId);
       },
+      (clients) => pool.release(clients),
     );
     progress.finish();
 
