@@ -154,4 +154,19 @@ describe('html', () => {
     expect(page).toContain('<code>aws ec2 modify-instance-metadata-options --instance-id x --http-tokens required</code>');
     expect(page).toMatch(/<table id="coverage">.*123456789012.*scanned/s);
   });
+
+  test('Hundreds of accounts: the 40 with the most left are drawn, the rest counted', () => {
+    const ids = Array.from({ length: 50 }, (_, i) => String(100000000000 + i));
+    const findings = ids.slice(0, 45).flatMap((accountId, i) => Array.from({ length: (i % 3) + 1 }, (_, k) => finding({ id: `i-${i}-${k}`, accountId })));
+    const big = formatHtml(
+      report(findings, {
+        accounts: ids.map((accountId) => ({ accountId, status: 'scanned' as const, regionsScanned: ['us-east-1'], regionsFailed: [], failures: [] })),
+        regions: ['us-east-1'],
+      }),
+      { all: false },
+    );
+    const chart = /<svg id="chart-accounts"[\s\S]*?<\/svg>/.exec(big)![0];
+    expect(chart.match(/<rect /g)).toHaveLength(40);
+    expect(big).toContain('5 accounts with nothing left in what was scanned; 5 more accounts with work left not drawn');
+  });
 });
