@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Io } from './io';
 import { mainHelp } from './scan/help';
 import { runScan } from './scan/command';
+import { runDoctor } from './doctor/command';
 
 function version(): string {
   // Bundled to dist/cli/ or run from cli/: package.json is one level up either way.
@@ -23,6 +24,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   switch (command) {
     case 'scan':
       return runScan(rest, io);
+    case 'doctor':
+      return runDoctor(rest, io);
     case undefined:
     case '-h':
     case '--help':

@@ -115,6 +115,7 @@ export function mainHelp(): string {
     '',
     'Commands:',
     '  scan        Inventory IMDSv1 exposure across regions (read-only). See: imdsv2-guard scan --help',
+    '  doctor      Check that detection works per region, and StackSet rollout status (read-only). See: imdsv2-guard doctor --help',
     '',
     'Options:',
     '  -h, --help      This help.',
