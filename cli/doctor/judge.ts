@@ -218,11 +218,15 @@ export function judgeRule(facts: RuleFacts, where: Where): CheckResult {
   const found = findRules(def, facts.rules, prefix);
   if (found.length === 0) {
     const context = prefix ? ` -c imdsv2-guard:ruleNamePrefix=${prefix}` : '';
+    // Other rules named with control ids: the StackSet deployed here, so the fix is there, not a second stack.
+    const stackSetHere = RULES.some((r) => r.controls.length > 0 && facts.rules.some((x) => x.ConfigRuleName === configRuleName(r, prefix, true)));
     return {
       check,
       status: 'fail',
       detail: `no Config rule named ${ruleNames(def, prefix).join(' or ')}`,
-      fix: `add ${where.accountId}/${where.region} to the StackSet's targets (imdsv2-guard doctor --stack-set NAME shows its instances), or for one account: AWS_REGION=${where.region} npx cdk deploy Imdsv2Guard${context}`,
+      fix: stackSetHere
+        ? `the StackSet's other rules are here: set the member template's Enable…Rule parameter of ${def.id} to Yes, or retry the stack instance (imdsv2-guard doctor --stack-set NAME shows it)`
+        : `add ${where.accountId}/${where.region} to the StackSet's targets (imdsv2-guard doctor --stack-set NAME shows its instances), or for one account: AWS_REGION=${where.region} npx cdk deploy Imdsv2Guard${context}`,
     };
   }
   const rule = found[0];
