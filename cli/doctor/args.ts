@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { RuleDefinition } from '../../lambda/kit/rule-definition';
 import { RULES } from '../../lambda/rules/catalog';
 import { REGION, rephrase } from '../scan/args';
+import { parseTargetSelection, TargetSelectionError, type TargetSelection } from '../org/targets';
 import { UsageError } from '../scan/errors';
 
 export const DOCTOR_FORMATS = ['table', 'json'] as const;
@@ -20,6 +21,8 @@ export interface DoctorArgs {
   readonly rules: ReadonlyArray<RuleDefinition<unknown>>;
   readonly requireSecurityHub: boolean;
   readonly stackSet?: { readonly name: string; readonly region?: string; readonly callAs: 'SELF' | 'DELEGATED_ADMIN' };
+  /** Accounts to check: the caller's own (default), --org, or --account ids, with --role-name / --external-id (as scan). */
+  readonly selection: TargetSelection;
 }
 
 export const DOCTOR_DEFAULTS = { concurrency: 4, maxAttempts: 6, format: 'table' as DoctorFormat };
@@ -63,6 +66,10 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
         'stack-set': { type: 'string' },
         'stack-set-region': { type: 'string' },
         'call-as': { type: 'string' },
+        org: { type: 'boolean' },
+        account: { type: 'string', multiple: true },
+        'role-name': { type: 'string' },
+        'external-id': { type: 'string' },
       },
     });
   } catch (e) {
@@ -102,13 +109,22 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
   if (callAs !== 'SELF' && callAs !== 'DELEGATED_ADMIN') throw new UsageError(`--call-as: expected SELF or DELEGATED_ADMIN, got "${str('call-as')}"`);
   if (stackSetName === undefined && (stackSetRegion !== undefined || str('call-as') !== undefined)) throw new UsageError('--stack-set-region and --call-as only apply with --stack-set');
 
+  let selection: TargetSelection;
+  try {
+    selection = parseTargetSelection({ org: v.org === true, accounts: (v.account as string[] | undefined) ?? [], roleName: str('role-name'), externalId: str('external-id') });
+  } catch (e) {
+    if (e instanceof TargetSelectionError) throw new UsageError(e.message);
+    throw e;
+  }
+
   return {
     help: v.help === true,
+    selection,
     profile: value('profile', str('profile')),
     regions: allRegions ? [] : [...new Set(rawRegions)],
     allRegions,
     endpointUrl,
-    concurrency: integer('concurrency', str('concurrency'), DOCTOR_DEFAULTS.concurrency, 1, 32),
+    concurrency: integer('concurrency', str('concurrency'), DOCTOR_DEFAULTS.concurrency, 1, 64),
     maxAttempts: integer('max-attempts', str('max-attempts'), DOCTOR_DEFAULTS.maxAttempts, 1, 20),
     format: format as DoctorFormat,
     ruleNamePrefix: prefix,

@@ -13,7 +13,7 @@ import { GetInstanceMetadataDefaultsCommand } from '@aws-sdk/client-ec2';
 import { DescribeHubCommand } from '@aws-sdk/client-securityhub';
 import { chunk } from '../../lambda/kit/concurrency';
 import type { RuleDefinition } from '../../lambda/kit/rule-definition';
-import { actionOf, classifyError, rootCause, toScanAbort } from '../scan/errors';
+import { actionOf, classifyError, rootCause } from '../scan/errors';
 import type { TargetClients } from './clients';
 import {
   findRules,
@@ -50,11 +50,12 @@ const message = (e: unknown): string => {
 
 /**
  * A check that could not be made: `unknown` (the target is not reported ready), naming the refused
- * action. Credentials that do not work at all end the run instead (toScanAbort): nothing could be seen.
+ * action. Credentials that do not work at all fail the whole target instead (the fan-out reports it
+ * with its reason and fix): nothing could be seen there.
  */
 function unknown(check: string, e: unknown, where: Where): CheckResult {
   const kind = classifyError(e);
-  if (kind === 'bad-credentials' || kind === 'no-credentials' || kind === 'no-region') throw toScanAbort(e, where.region);
+  if (kind === 'bad-credentials' || kind === 'no-credentials' || kind === 'no-region') throw e;
   const action = actionOf(e) ?? 'an AWS call';
   if (kind === 'denied') {
     return {

@@ -4,10 +4,11 @@ import { autoScalingGroupRule, type AutoScalingGroupParameters } from '../../lam
 import { instanceRule, type InstanceParameters } from '../../lambda/rules/imdsv2-instance/definition';
 import { launchConfigurationRule, type LaunchConfigurationParameters } from '../../lambda/rules/imdsv2-launch-configuration/definition';
 import { launchTemplateRule, type LaunchTemplateParameters } from '../../lambda/rules/imdsv2-launch-template/definition';
+import { parseTargetSelection, TargetSelectionError, type TargetSelection } from '../org/targets';
 import { UsageError } from './errors';
 import { parseRuleFlags, RULE_FLAGS, type RuleFlagValues } from './rule-flags';
 
-export const FORMATS = ['table', 'json', 'csv'] as const;
+export const FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Each rule's parameters, validated by the kit exactly as the Lambda validates them. */
@@ -27,6 +28,8 @@ export interface ScanArgs {
   /** `--region all`: every region enabled in the account. */
   readonly allRegions: boolean;
   readonly endpointUrl?: string;
+  /** Accounts to scan: the caller's own (default), --org, or --account ids, with --role-name / --external-id. */
+  readonly selection: TargetSelection;
   readonly concurrency: number;
   readonly maxAttempts: number;
   readonly format: Format;
@@ -43,7 +46,7 @@ export interface ScanArgs {
 }
 
 export const DEFAULTS = {
-  concurrency: 4,
+  concurrency: 8,
   maxAttempts: 6,
   format: 'table' as Format,
   ownerTag: 'Owner',
@@ -52,6 +55,9 @@ export const DEFAULTS = {
 
 /** CloudWatch keeps hourly data for 455 days: the longest window a MetadataNoToken sum can cover. */
 export const MAX_USAGE_DAYS = 455;
+
+/** Account × region targets in flight at most (each runs five rules at once). */
+export const MAX_CONCURRENCY = 64;
 
 export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
@@ -63,6 +69,10 @@ function options(): Options {
     profile: { type: 'string' },
     region: { type: 'string', multiple: true },
     'endpoint-url': { type: 'string' },
+    org: { type: 'boolean' },
+    account: { type: 'string', multiple: true },
+    'role-name': { type: 'string' },
+    'external-id': { type: 'string' },
     concurrency: { type: 'string' },
     'max-attempts': { type: 'string' },
     format: { type: 'string' },
@@ -159,13 +169,27 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs {
   const usageDays = integer('usage-days', str('usage-days'), DEFAULTS.usageDays, 1, MAX_USAGE_DAYS);
   if (str('usage-days') !== undefined && v.usage !== true) throw new UsageError('--usage-days only applies with --usage');
 
+  let selection: TargetSelection;
+  try {
+    selection = parseTargetSelection({
+      org: v.org === true,
+      accounts: (v.account as string[] | undefined) ?? [],
+      roleName: str('role-name'),
+      externalId: str('external-id'),
+    });
+  } catch (e) {
+    if (e instanceof TargetSelectionError) throw new UsageError(e.message, { cause: e });
+    throw e;
+  }
+
   return {
     help: v.help === true,
+    selection,
     profile: nonEmpty('profile', str('profile')),
     regions: allRegions ? [] : [...new Set(rawRegions)],
     allRegions,
     endpointUrl,
-    concurrency: integer('concurrency', str('concurrency'), DEFAULTS.concurrency, 1, 32),
+    concurrency: integer('concurrency', str('concurrency'), DEFAULTS.concurrency, 1, MAX_CONCURRENCY),
     maxAttempts: integer('max-attempts', str('max-attempts'), DEFAULTS.maxAttempts, 1, 20),
     format: format as Format,
     all: v.all === true,

@@ -2,7 +2,9 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Clients } from '../../lambda/kit/clients';
 import { ACTION_KEY } from './errors';
 
@@ -48,9 +50,11 @@ export function tagFailures<C extends Stackable>(client: C, service: string): C 
   return client;
 }
 
-function common(options: ConnectionOptions, region: string | undefined) {
+function common(options: ConnectionOptions, region: string | undefined, credentials?: AwsCredentialIdentityProvider) {
   return {
     region,
+    // Another account's (assumed role) credentials win over the profile's; the profile still gives the region.
+    credentials,
     endpoint: options.endpoint,
     // `profile` feeds both credential and region resolution, and beats AWS_ACCESS_KEY_ID in the env.
     profile: options.profile,
@@ -70,8 +74,9 @@ export class ClientPool {
     return tagFailures(client, service);
   }
 
-  forRegion(region: string): RegionClients {
-    const c = common(this.options, region);
+  /** Clients in `region`, with `credentials` (another account's) or the caller's own chain. */
+  forRegion(region: string, credentials?: AwsCredentialIdentityProvider): RegionClients {
+    const c = common(this.options, region, credentials);
     return {
       region,
       rules: {
@@ -85,8 +90,12 @@ export class ClientPool {
   }
 
   /** An EC2 client in the given region, or in the configured default region when undefined. */
-  ec2(region?: string): EC2Client {
-    return this.track(new EC2Client(common(this.options, region)), 'ec2');
+  ec2(region?: string, credentials?: AwsCredentialIdentityProvider): EC2Client {
+    return this.track(new EC2Client(common(this.options, region, credentials)), 'ec2');
+  }
+
+  organizations(region?: string): OrganizationsClient {
+    return this.track(new OrganizationsClient(common(this.options, region)), 'organizations');
   }
 
   sts(region?: string): STSClient {

@@ -1,27 +1,33 @@
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import type { Io } from '../io';
+import { accountStatuses, type AccountStatus, type TargetOutcome } from '../org/fan-out';
+import { isMultiAccount, resolveTargets, TargetListingError, type AccountTarget } from '../org/targets';
 import { parseScanArgs, type ScanArgs } from './args';
 import { ClientPool } from './clients';
 import { ScanAbort, toScanAbort, UsageError } from './errors';
 import { formatCsv } from './format/csv';
+import { formatHtml } from './format/html';
 import { formatJson } from './format/json';
 import { formatTable } from './format/table';
 import { scanHelp } from './help';
 import { progressFor } from './progress';
-import { callerAccount, resolveRegions } from './regions';
-import { exitCodeFor, rank, type ScanReport } from './report';
+import { EXIT, exitCodeFor, rank, type ExitCode, type ScanReport } from './report';
 import { RULE_FLAGS } from './rule-flags';
-import { scanRegions } from './scanner';
+import { scanTargets } from './scanner';
 
-export type ExitCode = 0 | 1 | 2;
+export type { ExitCode };
 
-function render(report: ScanReport, args: ScanArgs, width: number | undefined): string {
-  switch (args.format) {
+/** The report in the chosen format (scan and `report --aggregator` share it). */
+export function render(report: ScanReport, options: { format: ScanArgs['format']; all: boolean }, width: number | undefined): string {
+  switch (options.format) {
     case 'json':
-      return formatJson(report, { all: args.all });
+      return formatJson(report, { all: options.all });
     case 'csv':
-      return formatCsv(report, { all: args.all });
+      return formatCsv(report, { all: options.all });
+    case 'html':
+      return formatHtml(report, { all: options.all });
     default:
-      return formatTable(report, { all: args.all, width });
+      return formatTable(report, { all: options.all, width });
   }
 }
 
@@ -35,9 +41,65 @@ function givenParameters(args: ScanArgs): Record<string, string> {
   return out;
 }
 
+/** The region the SDK would use by default (AWS_REGION, the profile's region), or undefined. */
+async function configuredRegion(pool: ClientPool): Promise<string | undefined> {
+  try {
+    return await pool.ec2().config.region();
+  } catch (e) {
+    // A profile that does not exist is the user's mistake, not "no region": say so.
+    if (/profile/i.test((e as Error)?.message ?? '') && pool.options.profile) throw e;
+    return undefined;
+  }
+}
+
+interface RegionInfo {
+  readonly names: ReadonlySet<string>;
+  readonly notOptedIn: ReadonlySet<string>;
+}
+
+/** Every region of the partition as this account sees it (DescribeRegions AllRegions), or undefined if refused. */
+async function describeAllRegions(pool: ClientPool, home: string, credentials?: AccountTarget['credentials']): Promise<RegionInfo | undefined> {
+  try {
+    const out = await pool.ec2(home, credentials).send(new DescribeRegionsCommand({ AllRegions: true }));
+    const regions = out.Regions ?? [];
+    return {
+      names: new Set(regions.map((r) => r.RegionName).filter((n): n is string => !!n)),
+      notOptedIn: new Set(regions.filter((r) => r.OptInStatus === 'not-opted-in').map((r) => r.RegionName!).filter(Boolean)),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The regions DescribeRegions lists as enabled for an account (`--region all`), sorted. */
+async function enabledRegions(pool: ClientPool, home: string, credentials?: AccountTarget['credentials']): Promise<string[]> {
+  const out = await pool.ec2(home, credentials).send(new DescribeRegionsCommand({ AllRegions: false }));
+  return [...new Set((out.Regions ?? []).map((r) => r.RegionName).filter((n): n is string => !!n))].sort();
+}
+
+/** An error shaped like EC2's for a region the account has not enabled, so the fan-out reports it as such. */
+function notEnabled(region: string, accountId: string): Error {
+  const e = new Error(`DescribeRegions lists ${region} as not opted in for account ${accountId}`);
+  e.name = 'OptInRequired';
+  return e;
+}
+
+/** Failures, one line per account and reason plus its fix, for stderr. */
+function failureLines(accounts: readonly AccountStatus[], prefix: string, multi: boolean): string {
+  const lines: string[] = [];
+  for (const a of accounts) {
+    for (const f of a.failures) {
+      const where = multi || f.regions.includes('*') ? `account ${a.accountId}${f.regions.includes('*') ? '' : ` (${f.regions.join(', ')})`}: ` : '';
+      lines.push(`${prefix}${where}${f.reason}\n${f.fix}\n`);
+    }
+  }
+  return lines.join('');
+}
+
 /**
- * `imdsv2-guard scan`: resolve regions and account, scan, print the report on stdout.
- * Returns the exit status; everything the user must read about a failure goes to stderr.
+ * `imdsv2-guard scan`: resolve accounts and regions, scan every account × region, print the report
+ * on stdout. Returns the exit status (0, 1, 2, 3: see EXIT); everything the user must read about a
+ * failure goes to stderr.
  */
 export async function runScan(argv: readonly string[], io: Io, now: () => Date = () => new Date()): Promise<ExitCode> {
   let args: ScanArgs;
@@ -48,34 +110,83 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
   }
   if (args.help) {
     io.stdout.write(`${scanHelp(io.stdout.columns ?? 100)}\n`);
-    return 0;
+    return EXIT.ok;
   }
 
   const pool = new ClientPool({ profile: args.profile, endpoint: args.endpointUrl, maxAttempts: args.maxAttempts });
   const progress = progressFor(io.stderr, args.progress !== false);
   try {
-    const regions = await resolveRegions(pool, args.regions, args.allRegions);
-    const accountId = await callerAccount(pool, regions[0]);
+    const configured = await configuredRegion(pool).catch((e: unknown) => {
+      throw toScanAbort(e);
+    });
+    const home = configured ?? args.regions[0] ?? (args.allRegions ? 'us-east-1' : undefined);
+    if (!home) throw toScanAbort(new Error('Region is missing'));
+
+    let caller: Awaited<ReturnType<typeof resolveTargets>>['caller'];
+    let targets: AccountTarget[];
+    try {
+      ({ caller, targets } = await resolveTargets(args.selection, { sts: pool.sts(home), organizations: () => pool.organizations(home) }));
+    } catch (e) {
+      if (e instanceof TargetListingError) throw new ScanAbort(e.message, { cause: e });
+      throw toScanAbort(e, home);
+    }
+
+    // A named region that does not exist is a usage error, told before anything is scanned.
+    const known = args.regions.length > 0 ? await describeAllRegions(pool, home) : undefined;
+    if (known) {
+      const unknown = args.regions.filter((r) => !known.names.has(r));
+      if (unknown.length > 0) {
+        throw new UsageError(`--region: ${unknown.map((r) => `"${r}"`).join(', ')} ${unknown.length === 1 ? 'is not a region' : 'are not regions'} of this partition (DescribeRegions in ${home} lists ${[...known.names].sort().join(', ')})`);
+      }
+    }
+    // Each account's own view of the named regions: one not opted in is reported, not called.
+    const views = new Map<string, Promise<RegionInfo | undefined>>();
+    const viewOf = (t: AccountTarget) => {
+      let v = views.get(t.accountId);
+      if (!v) {
+        v = t.self && known ? Promise.resolve(known) : describeAllRegions(pool, home, t.credentials);
+        views.set(t.accountId, v);
+      }
+      return v;
+    };
+
     const started = now();
-    const findings = await scanRegions(
-      {
-        regions,
-        accountId,
-        parameters: args.parameters,
-        ownerTag: args.ownerTag,
-        usageDays: args.usage ? args.usageDays : undefined,
-        listAll: args.all,
-        concurrency: args.concurrency,
-        now: started,
-        endpointUrl: args.endpointUrl,
-      },
-      (region) => pool.forRegion(region),
+    const plan = {
+      parameters: args.parameters,
+      ownerTag: args.ownerTag,
+      usageDays: args.usage ? args.usageDays : undefined,
+      listAll: args.all,
+      concurrency: args.concurrency,
+      now: started,
+      endpointUrl: args.endpointUrl,
+    };
+    const regions = args.allRegions ? (t: AccountTarget) => enabledRegions(pool, home, t.credentials) : args.regions.length > 0 ? args.regions : [home];
+    const byAccount = new Map(targets.map((t) => [t.accountId, t]));
+    const { findings, outcomes } = await scanTargets(
+      plan,
+      targets,
+      regions,
+      (region, credentials) => pool.forRegion(region, credentials),
       progress,
+      async (accountId, region) => {
+        const t = byAccount.get(accountId)!;
+        if (args.regions.length > 0 && (await viewOf(t))?.notOptedIn.has(region)) throw notEnabled(region, accountId);
+      },
     );
     progress.finish();
+
+    const accounts = accountStatuses(targets, outcomes);
+    if (!outcomes.some((o) => o.status === 'scanned')) {
+      // Nothing was seen at all: no report to print, only why.
+      io.stderr.write(failureLines(accounts, 'imdsv2-guard scan: ', isMultiAccount(args.selection)));
+      return EXIT.usage;
+    }
     const report: ScanReport = {
-      accountId,
-      regions,
+      accountId: caller.accountId,
+      regions: regionsOf(outcomes),
+      accounts,
+      outcomes,
+      source: { kind: 'scan' },
       generatedAt: started,
       ownerTag: args.ownerTag,
       usageDays: args.usage ? args.usageDays : undefined,
@@ -83,13 +194,22 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
       findings: rank(findings),
     };
     io.stdout.write(render(report, args, io.stdout.isTTY ? io.stdout.columns : undefined));
-    return exitCodeFor(findings);
+    const failed = outcomes.filter((o) => o.status === 'failed').length;
+    if (failed > 0) {
+      io.stderr.write(`imdsv2-guard scan: incomplete: ${failed} of ${outcomes.length} account/region${outcomes.length === 1 ? '' : 's'} not scanned:\n${failureLines(accounts, '  ', isMultiAccount(args.selection))}`);
+    }
+    return exitCodeFor(findings, outcomes);
   } catch (e) {
     progress.finish();
     return fail(io, toScanAbort(e));
   } finally {
     pool.destroy();
   }
+}
+
+/** Regions in the order first seen (named order, or each account's sorted list), `*` left out. */
+export function regionsOf(outcomes: readonly TargetOutcome[]): string[] {
+  return [...new Set(outcomes.map((o) => o.region).filter((r) => r !== '*'))];
 }
 
 function fail(io: Io, error: ScanAbort): 2 {

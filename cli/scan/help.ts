@@ -1,4 +1,4 @@
-import { DEFAULTS, MAX_USAGE_DAYS } from './args';
+import { DEFAULTS, MAX_CONCURRENCY, MAX_USAGE_DAYS } from './args';
 import { RULE_FLAGS, type RuleFlag } from './rule-flags';
 
 const RULE_LABELS: Record<string, string> = {
@@ -73,11 +73,17 @@ export function scanHelp(width = 100): string {
     opt('--profile NAME', 'Named profile from your AWS config (default: the standard credential chain and region).'),
     opt('--region REGION', 'Region to scan; repeat (or comma-separate) for several, or "all" for every region enabled in the account. Default: AWS_REGION or the profile\'s region.'),
     opt('--endpoint-url URL', 'Send every call to this endpoint (e.g. a local emulator).'),
-    opt('--concurrency N', `Regions scanned at the same time (1-32, default ${DEFAULTS.concurrency}).`),
+    opt('--concurrency N', `Account/regions scanned at the same time, across the whole run (1-${MAX_CONCURRENCY}, default ${DEFAULTS.concurrency}).`),
     opt('--max-attempts N', `Attempts per AWS call, with adaptive retry on throttling (default ${DEFAULTS.maxAttempts}).`),
     '',
+    'Accounts (default: only the account of your credentials):',
+    opt('--org', "Every ACTIVE account of the organization (Organizations ListAccounts: run from the management account or a delegated administrator). Your own account is scanned with your own credentials, every other one through --role-name."),
+    opt('--account ID', 'Scan this account instead (repeatable, or comma-separated); needs --role-name.'),
+    opt('--role-name NAME', 'Role to assume in each other account: arn:<partition>:iam::<id>:role/NAME (a path is allowed: ops/ReadOnly). It needs read-only access (ReadOnlyAccess covers it).'),
+    opt('--external-id ID', 'ExternalId for the AssumeRole calls, if the roles require one.'),
+    '',
     'Output:',
-    opt('--format table|json|csv', 'table (default): rows grouped by owner, then a summary per resource type and region. json, csv: one record per resource.'),
+    opt('--format table|json|csv|html', 'table (default): rows grouped by owner, then a summary per region, per account, and what was not scanned. json, csv: one record per resource, with its accountId. html: one self-contained page (charts, riskiest first, fix commands, coverage) to share.'),
     opt('--all', 'Also list compliant and not-applicable (exempt, terminated) resources. Default: only what needs work.'),
     opt('--owner-tag KEY', `Tag key that names a resource's owner (default ${DEFAULTS.ownerTag}).`),
     opt('--usage', "Add each listed instance's CloudWatch MetadataNoToken sum (IMDSv1 calls served): 0 means it can be switched to IMDSv2 now without breaking a caller we saw."),
@@ -98,14 +104,18 @@ export function scanHelp(width = 100): string {
     ),
     '',
     'Exit status:',
-    '  0  everything scanned is compliant (or exempt / not applicable)',
+    '  0  every account/region was scanned, and everything is compliant (or exempt / not applicable)',
     '  1  something is non-compliant, or could not be verified (e.g. an unreadable account default)',
-    '  2  usage error, access error (the message names the refused action), or another failure',
+    '  2  usage error, or nothing could be scanned at all (credentials, listing the organization, every',
+    '     account/region refused: the message names the refused action)',
+    '  3  incomplete: some account/regions could not be scanned (role not assumable, region not enabled,',
+    '     refused call: listed with the fix on stderr and in the report), and nothing scanned needs work',
     '',
     'Examples:',
     '  npx imdsv2-guard scan --region all',
     '  npx imdsv2-guard scan --profile prod --region eu-west-1 --region us-east-1 --usage --format csv > imdsv1.csv',
     '  npx imdsv2-guard scan --max-hop-limit 1 --exemption-tag-key imdsv2-exempt-until --format json',
+    '  npx imdsv2-guard scan --org --role-name ImdsScanReadOnly --region all --format html > imdsv2.html',
   ].join('\n');
 }
 

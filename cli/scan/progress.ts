@@ -7,14 +7,20 @@ export interface ProgressStream {
 
 /** What the scanner tells whoever watches it. */
 export interface Progress {
-  /** `steps`: units of work (one per rule per region, plus usage reads). */
-  start(steps: number, regions: number): void;
+  /**
+   * More work is known: `steps` units (one per rule per account/region, plus usage reads) over
+   * `targets` account/regions. Additive: with `--region all` each account's regions arrive on their own.
+   */
+  start(steps: number, targets: number): void;
   /** A unit of work has begun (shown as the current activity). */
   activity(region: string, what: string): void;
   /** Resources evaluated so far grew by `n`. */
   resources(n: number): void;
   stepDone(): void;
-  regionDone(region: string, counts: ReadonlyArray<readonly [string, number]>, ms: number): void;
+  /** An account/region was scanned (`label`: the region, or "account region" across accounts). */
+  regionDone(label: string, counts: ReadonlyArray<readonly [string, number]>, ms: number): void;
+  /** An account/region could not be scanned (it is reported at the end; the display only counts it). */
+  targetFailed(label: string, reason: string): void;
   /** Clears the bar. Call before anything else is written to the same stream. */
   finish(): void;
 }
@@ -25,6 +31,7 @@ export const NO_PROGRESS: Progress = {
   resources: () => undefined,
   stepDone: () => undefined,
   regionDone: () => undefined,
+  targetFailed: () => undefined,
   finish: () => undefined,
 };
 
@@ -46,6 +53,9 @@ export class LineProgress implements Progress {
   regionDone(region: string, counts: ReadonlyArray<readonly [string, number]>, ms: number): void {
     this.out.write(`imdsv2-guard: scanned ${region}: ${countsText(counts)} (${(ms / 1000).toFixed(1)} s)\n`);
   }
+  targetFailed(label: string): void {
+    this.out.write(`imdsv2-guard: not scanned ${label} (reason at the end)\n`);
+  }
   finish(): void {}
 }
 
@@ -55,6 +65,7 @@ export class BarProgress implements Progress {
   private done = 0;
   private regions = 0;
   private regionsDone = 0;
+  private failed = 0;
   private count = 0;
   private current = '';
   private lastDraw = 0;
@@ -67,9 +78,9 @@ export class BarProgress implements Progress {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  start(steps: number, regions: number): void {
-    this.steps = steps;
-    this.regions = regions;
+  start(steps: number, targets: number): void {
+    this.steps += steps;
+    this.regions += targets;
     this.draw(true);
   }
 
@@ -93,6 +104,12 @@ export class BarProgress implements Progress {
     this.draw(true);
   }
 
+  targetFailed(): void {
+    this.regionsDone += 1;
+    this.failed += 1;
+    this.draw(true);
+  }
+
   finish(): void {
     // \r + "erase line": leave the terminal as we found it. Work still in flight after a failure
     // must not draw over the error message that follows.
@@ -104,10 +121,12 @@ export class BarProgress implements Progress {
   /** The bar's text for a terminal `columns` wide (exposed for tests). */
   line(columns: number): string {
     const width = Math.max(10, Math.min(30, columns - 70));
-    const ratio = this.steps > 0 ? Math.min(1, this.done / this.steps) : 0;
+    // A failed target never finishes its steps: count targets too, so the bar still reaches the end.
+    const byTargets = this.regions > 0 ? this.regionsDone / this.regions : 0;
+    const ratio = Math.min(1, Math.max(this.steps > 0 ? this.done / this.steps : 0, byTargets));
     const full = Math.round(ratio * width);
     const bar = `${'█'.repeat(full)}${'░'.repeat(width - full)}`;
-    const text = `scanning ${bar} ${this.done}/${this.steps} steps · ${this.regionsDone}/${this.regions} regions · ${plural(this.count, 'resource')}`;
+    const text = `scanning ${bar} ${this.done}/${this.steps} steps · ${this.regionsDone}/${this.regions} regions · ${plural(this.count, 'resource')}${this.failed > 0 ? ` · ${this.failed} not scanned` : ''}`;
     const withActivity = this.current ? `${text} · ${this.current}` : text;
     return withActivity.length > columns - 1 ? withActivity.slice(0, Math.max(0, columns - 2)) + '…' : withActivity;
   }

@@ -1,4 +1,5 @@
 import type { ComplianceType } from '../../lambda/kit/verdict';
+import type { AccountStatus, TargetOutcome } from '../org/fan-out';
 
 /** The resource types the scan covers, in report order. */
 export const KINDS = ['instance', 'launch-template', 'launch-configuration', 'auto-scaling-group', 'account-default'] as const;
@@ -19,6 +20,8 @@ export type ScanVerdict = ComplianceType | 'UNKNOWN';
 export interface Finding {
   /** The id AWS Config knows the resource by: instance id, launch template id, ARN (Auto Scaling), account id. */
   readonly id: string;
+  /** The account the resource lives in. */
+  readonly accountId: string;
   /** A readable name: the Name tag, template/configuration/group name, or the region's defaults. */
   readonly name?: string;
   /** What the table shows: the id, or the name where the id is an ARN. */
@@ -43,8 +46,16 @@ export interface Finding {
 }
 
 export interface ScanReport {
+  /** The caller's own account (the only one without --org/--account). */
   readonly accountId: string;
+  /** Every region named or found, in order (across accounts). */
   readonly regions: readonly string[];
+  /** Every account worked on, with what was scanned and what was not (and why). */
+  readonly accounts: readonly AccountStatus[];
+  /** One per account × region: scanned, or failed with its reason and fix. */
+  readonly outcomes: readonly TargetOutcome[];
+  /** Where the report comes from: a scan, or an AWS Config aggregator (`report --aggregator`). */
+  readonly source?: { readonly kind: 'scan' } | { readonly kind: 'aggregator'; readonly name: string };
   readonly generatedAt: Date;
   readonly ownerTag: string;
   /** Window of the MetadataNoToken sums, when --usage was given. */
@@ -98,6 +109,8 @@ export function rank(findings: readonly Finding[]): Finding[] {
 }
 
 export interface SummaryCell {
+  /** Set when the cell is one account's (summariseByAccount). */
+  readonly accountId?: string;
   readonly region: string;
   readonly kind: ResourceKind;
   readonly compliant: number;
@@ -147,7 +160,42 @@ export function totals(findings: readonly Finding[]): Totals {
   };
 }
 
-/** 0 when nothing needs work, 1 otherwise (errors that stop the scan exit 2 elsewhere). */
-export function exitCodeFor(findings: readonly Finding[]): 0 | 1 {
-  return findings.some(needsWork) ? 1 : 0;
+/** Exit statuses (documented in `scan --help` and the README). */
+export const EXIT = {
+  /** Everything scanned, nothing needs work. */
+  ok: 0,
+  /** Something is non-compliant or could not be verified (whether or not the scan was complete). */
+  nonCompliant: 1,
+  /** Usage error, or nothing could be scanned at all (credentials, listing the organization). */
+  usage: 2,
+  /** Part of the accounts/regions could not be scanned, and nothing scanned needs work. */
+  incomplete: 3,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** 1 when anything scanned needs work; else 3 when some account/region was not scanned; else 0. */
+export function exitCodeFor(findings: readonly Finding[], outcomes: ReadonlyArray<Pick<TargetOutcome, 'status'>> = []): ExitCode {
+  if (findings.some(needsWork)) return EXIT.nonCompliant;
+  if (outcomes.some((o) => o.status === 'failed')) return EXIT.incomplete;
+  return EXIT.ok;
+}
+
+/** Totals per account, in the order of `accounts`. */
+export function accountTotals(findings: readonly Finding[], accounts: readonly string[]): Array<Totals & { readonly accountId: string }> {
+  return accounts.map((accountId) => ({ accountId, ...totals(findings.filter((f) => f.accountId === accountId)) }));
+}
+
+/** Counts per account, region and type (every scanned account/region appears). */
+export function summariseByAccount(findings: readonly Finding[], outcomes: readonly TargetOutcome[]): SummaryCell[] {
+  return outcomes
+    .filter((o) => o.status === 'scanned')
+    .flatMap((o) => summarise(findings.filter((f) => f.accountId === o.accountId), [o.region]).map((c) => ({ ...c, accountId: o.accountId })));
+}
+
+/** Remaining work (non-compliant + unknown) per resource type, over everything scanned. */
+export function leftByKind(findings: readonly Finding[]): Array<{ readonly kind: ResourceKind; readonly left: number; readonly total: number }> {
+  return KINDS.map((kind) => {
+    const mine = findings.filter((f) => f.kind === kind);
+    return { kind, left: mine.filter(needsWork).length, total: mine.length };
+  });
 }

@@ -2,22 +2,23 @@ import type { RuleContext } from '../../lambda/kit/rule-module';
 import { rule as accountDefaultsRule } from '../../lambda/rules/imdsv2-account-defaults/handler';
 import { RESOURCE_ADAPTERS, type ResourceAdapter } from './adapters';
 import type { ScanParameters } from './args';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { fanOut, type TargetOutcome } from '../org/fan-out';
+import type { AccountTarget } from '../org/targets';
 import type { RegionClients } from './clients';
-import { actionOf, classifyError, rootCause, toScanAbort } from './errors';
+import { actionOf, classifyError, rootCause } from './errors';
 import type { Progress } from './progress';
 import { KIND_LABELS, needsWork, type Finding } from './report';
 import { metadataNoTokenSums } from './usage';
 
 export interface ScanPlan {
-  readonly regions: readonly string[];
-  readonly accountId: string;
   readonly parameters: ScanParameters;
   readonly ownerTag: string;
   /** Sum MetadataNoToken over this many days for the instances listed; undefined: no usage. */
   readonly usageDays?: number;
   /** Whether every resource is listed (then usage is read for every instance, not only those to fix). */
   readonly listAll: boolean;
-  /** Regions scanned at once. */
+  /** Account × region targets scanned at once (each runs its five rules in parallel). */
   readonly concurrency: number;
   readonly now: Date;
   /** Set when calls go to a custom endpoint: explains an account default it cannot answer. */
@@ -35,11 +36,12 @@ interface Pending extends Finding {
 async function scanResourceRule<P, S>(
   adapter: ResourceAdapter<P, S>,
   clients: RegionClients,
+  accountId: string,
   plan: ScanPlan,
   progress: Progress,
 ): Promise<Pending[]> {
   const params = adapter.params(plan.parameters);
-  const ctx: RuleContext<P> = { clients: clients.rules, params, region: clients.region, accountId: plan.accountId };
+  const ctx: RuleContext<P> = { clients: clients.rules, params, region: clients.region, accountId };
   const { rule } = adapter;
   const out: Pending[] = [];
   const seen = new Set<string>();
@@ -55,6 +57,7 @@ async function scanResourceRule<P, S>(
       out.push({
         ...facts,
         id,
+        accountId,
         kind: adapter.kind,
         resourceType: rule.definition.resourceType,
         rule: rule.definition.id,
@@ -71,17 +74,18 @@ async function scanResourceRule<P, S>(
 }
 
 /**
- * The region's account default, judged by the account rule. A refused call stops the scan like any
- * other access error; any other failure (an endpoint that does not implement the call) becomes an
+ * The region's account default, judged by the account rule. A refused call fails the region like any
+ * other refused call; any other failure (an endpoint that does not implement the call) becomes an
  * UNKNOWN finding for the region, so the rest of the report still comes out.
  */
-async function scanAccountDefaults(clients: RegionClients, plan: ScanPlan, progress: Progress): Promise<Finding> {
+async function scanAccountDefaults(clients: RegionClients, accountId: string, plan: ScanPlan, progress: Progress): Promise<Finding> {
   const params = plan.parameters.accountDefaults;
-  const ctx = { clients: clients.rules, params, region: clients.region, accountId: plan.accountId };
+  const ctx = { clients: clients.rules, params, region: clients.region, accountId };
   const base = {
-    id: plan.accountId,
+    id: accountId,
+    accountId,
     name: 'instance metadata defaults',
-    display: plan.accountId,
+    display: accountId,
     kind: 'account-default' as const,
     resourceType: accountDefaultsRule.definition.resourceType,
     rule: accountDefaultsRule.definition.id,
@@ -118,20 +122,18 @@ function groupProfile(memberIds: readonly string[] | undefined, profiles: Readon
   return known.some(Boolean);
 }
 
-async function scanRegion(clients: RegionClients, plan: ScanPlan, progress: Progress): Promise<Finding[]> {
+/**
+ * One account's region: every rule at once (they call different APIs, whose rate limits are
+ * separate). Throws the first failure as it came from the SDK: the fan-out classifies it and marks
+ * this account/region not scanned; the caller destroys the clients still in flight.
+ */
+export async function scanRegion(clients: RegionClients, accountId: string, plan: ScanPlan, progress: Progress, label = clients.region): Promise<Finding[]> {
   const started = Date.now();
-  // Every rule of the region at once: they call different APIs, whose rate limits are separate.
-  // The first failure ends the region (and the scan); the caller destroys the clients in flight.
-  let pending: Pending[];
-  try {
-    const lists = await Promise.all([
-      ...RESOURCE_ADAPTERS.map((a) => scanResourceRule(a, clients, plan, progress)),
-      scanAccountDefaults(clients, plan, progress).then((f) => [f as Pending]),
-    ]);
-    pending = lists.flat();
-  } catch (e) {
-    throw toScanAbort(e, clients.region);
-  }
+  const lists = await Promise.all([
+    ...RESOURCE_ADAPTERS.map((a) => scanResourceRule(a, clients, accountId, plan, progress)),
+    scanAccountDefaults(clients, accountId, plan, progress).then((f) => [f as Pending]),
+  ]);
+  const pending = lists.flat();
 
   const profiles = new Map(pending.filter((f) => f.kind === 'instance').map((f) => [f.id, f.instanceProfile] as const));
   let findings: Finding[] = pending.map(({ memberInstanceIds, ...f }) =>
@@ -139,20 +141,16 @@ async function scanRegion(clients: RegionClients, plan: ScanPlan, progress: Prog
   );
 
   if (plan.usageDays !== undefined) {
-    progress.activity(clients.region, 'MetadataNoToken usage');
+    progress.activity(label, 'MetadataNoToken usage');
     const wanted = findings.filter((f) => f.kind === 'instance' && (plan.listAll || needsWork(f)) && f.verdict !== 'NOT_APPLICABLE');
-    try {
-      const sums = wanted.length > 0 ? await metadataNoTokenSums(clients.cloudwatch, wanted.map((f) => f.id), plan.usageDays, plan.now) : new Map();
-      findings = findings.map((f) => (sums.has(f.id) && f.kind === 'instance' ? { ...f, metadataNoToken: sums.get(f.id) ?? null } : f));
-    } catch (e) {
-      throw toScanAbort(e, clients.region);
-    }
+    const sums = wanted.length > 0 ? await metadataNoTokenSums(clients.cloudwatch, wanted.map((f) => f.id), plan.usageDays, plan.now) : new Map();
+    findings = findings.map((f) => (sums.has(f.id) && f.kind === 'instance' ? { ...f, metadataNoToken: sums.get(f.id) ?? null } : f));
     progress.stepDone();
   }
 
   const count = (kind: Finding['kind']) => findings.filter((f) => f.kind === kind).length;
   progress.regionDone(
-    clients.region,
+    label,
     [
       ['instance', count('instance')],
       ['launch template', count('launch-template')],
@@ -164,36 +162,56 @@ async function scanRegion(clients: RegionClients, plan: ScanPlan, progress: Prog
   return findings;
 }
 
-/**
- * Runs `fn` over items, at most `limit` at a time. The first failure rejects at once (a missing
- * permission should not wait for other regions to finish) and stops new items from starting.
- */
-function eachLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  return new Promise<R[]>((resolve, reject) => {
-    const out = new Array<R>(items.length);
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-      while (!failed && next < items.length) {
-        const i = next++;
-        try {
-          out[i] = await fn(items[i]);
-        } catch (error) {
-          if (!failed) reject(error);
-          failed = true;
-        }
-      }
-    };
-    void Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker)).then(() => {
-      if (!failed) resolve(out);
-    });
-  });
+/** Steps of one account/region, for the progress display. */
+export function stepsPerTarget(plan: ScanPlan): number {
+  return STEPS_PER_REGION + (plan.usageDays !== undefined ? 1 : 0);
 }
 
-/** Scans every region of the plan, `concurrency` regions at a time. Findings come back unranked. */
-export async function scanRegions(plan: ScanPlan, clientsFor: (region: string) => RegionClients, progress: Progress): Promise<Finding[]> {
-  const steps = plan.regions.length * (STEPS_PER_REGION + (plan.usageDays !== undefined ? 1 : 0));
-  progress.start(steps, plan.regions.length);
-  const perRegion = await eachLimited(plan.regions, plan.concurrency, (region) => scanRegion(clientsFor(region), plan, progress));
-  return perRegion.flat();
+export interface TargetsScan {
+  /** Every resource of every account/region scanned, unranked. */
+  readonly findings: Finding[];
+  /** One per account × region: scanned, or failed with the reason and fix. */
+  readonly outcomes: TargetOutcome[];
+}
+
+/**
+ * Scans every account × region, `plan.concurrency` at a time, with one progress display. A target
+ * that fails (role not assumable, region not enabled, refused call) is reported in `outcomes` and the
+ * rest goes on. `regions` is one list for every account, or each account's own (`--region all`).
+ */
+export async function scanTargets(
+  plan: ScanPlan,
+  targets: readonly AccountTarget[],
+  regions: readonly string[] | ((account: AccountTarget) => Promise<readonly string[]>),
+  clientsFor: (region: string, credentials: AwsCredentialIdentityProvider | undefined) => RegionClients,
+  progress: Progress,
+  /** Runs before a target's scan; throwing fails the target (e.g. a region the account has not enabled). */
+  before?: (accountId: string, region: string) => Promise<void>,
+): Promise<TargetsScan> {
+  const multi = targets.length > 1 || targets.some((t) => !t.self);
+  const label = (accountId: string, region: string) => (multi ? `${accountId} ${region}` : region);
+  const steps = stepsPerTarget(plan);
+  const listed = typeof regions === 'function'
+    ? async (account: AccountTarget) => {
+        const mine = await regions(account);
+        progress.start(mine.length * steps, mine.length);
+        return mine;
+      }
+    : regions;
+  if (typeof regions !== 'function') progress.start(targets.length * regions.length * steps, targets.length * regions.length);
+  const { outcomes, results } = await fanOut(
+    targets,
+    listed,
+    async ({ account, region, credentials }) => {
+      await before?.(account.accountId, region);
+      return scanRegion(clientsFor(region, credentials), account.accountId, plan, progress, label(account.accountId, region));
+    },
+    {
+      concurrency: plan.concurrency,
+      onOutcome: (o) => {
+        if (o.status === 'failed') progress.targetFailed(label(o.accountId, o.region), o.reason ?? 'failed');
+      },
+    },
+  );
+  return { findings: results.flatMap((r) => r.value), outcomes };
 }

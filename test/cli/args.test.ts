@@ -68,7 +68,7 @@ describe('parseScanArgs', () => {
   test('Unknown options, bad formats and values are usage errors', () => {
     expect(usageError(['--colour']).message).toBe('unknown option --colour');
     expect(usageError(['--format', 'xml']).message).toMatch(/--format: expected one of table, json, csv/);
-    expect(usageError(['--concurrency', '0']).message).toMatch(/--concurrency: expected an integer from 1 to 32/);
+    expect(usageError(['--concurrency', '0']).message).toMatch(/--concurrency: expected an integer from 1 to 64/);
     expect(usageError(['--endpoint-url', 'localhost:4566']).message).toMatch(/--endpoint-url: expected an http\(s\) URL/);
     expect(usageError(['--usage-days', '7']).message).toMatch(/only applies with --usage/);
     expect(usageError(['--usage', '--usage-days', '9999']).message).toMatch(/--usage-days: expected an integer from 1 to 455/);

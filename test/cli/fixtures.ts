@@ -3,6 +3,7 @@ import type { Finding } from '../../cli/scan/report';
 /** A non-compliant instance finding; override what the test is about. */
 export function finding(over: Partial<Finding> & Pick<Finding, 'id'>): Finding {
   return {
+    accountId: '123456789012',
     display: over.id,
     kind: 'instance',
     resourceType: 'AWS::EC2::Instance',

@@ -5,9 +5,13 @@ import { rank, type Finding, type ScanReport } from '../../cli/scan/report';
 import { finding } from './fixtures';
 
 function report(findings: Finding[], over: Partial<ScanReport> = {}): ScanReport {
+  const regions = over.regions ?? ['us-east-1', 'eu-west-1'];
+  const outcomes = regions.map((region) => ({ accountId: '123456789012', region, status: 'scanned' as const }));
   return {
     accountId: '123456789012',
-    regions: ['us-east-1', 'eu-west-1'],
+    regions,
+    accounts: [{ accountId: '123456789012', status: 'scanned', regionsScanned: regions, regionsFailed: [], failures: [] }],
+    outcomes,
     generatedAt: new Date('2026-01-02T03:04:05Z'),
     ownerTag: 'Owner',
     parameters: {},
@@ -51,7 +55,7 @@ describe('table', () => {
 
   test('Rows show hop limit, profile, usage and the reason without the fix', () => {
     const row = text.split('\n').find((l) => l.includes('i-pay1'))!;
-    expect(row).toMatch(/i-pay1 \(payments-api-1\)\s+instance\s+us-east-1\s+NON_COMPLIANT\s+1\s+yes\s+1,234\s+Does not require IMDSv2: HttpTokens=optional\.$/);
+    expect(row).toMatch(/^\s+123456789012\s+i-pay1 \(payments-api-1\)\s+instance\s+us-east-1\s+NON_COMPLIANT\s+1\s+yes\s+1,234\s+Does not require IMDSv2: HttpTokens=optional\.$/);
     expect(text.split('\n').find((l) => l.includes('i-pay2'))).toMatch(/no data/);
     expect(text).not.toContain('Fix:');
   });
@@ -65,9 +69,9 @@ describe('table', () => {
   });
 
   test('On a terminal only the reason is cut to the width', () => {
-    const narrow = formatTable(report(estate), { all: false, width: 120 });
+    const narrow = formatTable(report(estate), { all: false, width: 134 });
     const row = narrow.split('\n').find((l) => l.includes('i-pay1'))!;
-    expect(row.length).toBeLessThanOrEqual(120);
+    expect(row.length).toBeLessThanOrEqual(134);
     expect(row.endsWith('…')).toBe(true);
   });
 
@@ -94,7 +98,12 @@ describe('json', () => {
       instanceProfile: true,
       owner: 'payments',
       metadataNoToken: 1234,
+      accountId: '123456789012',
     });
+    expect(doc.complete).toBe(true);
+    expect(doc.accounts).toEqual([
+      { accountId: '123456789012', name: null, status: 'scanned', regionsScanned: ['us-east-1', 'eu-west-1'], regionsNotScanned: [], failures: [], totals: doc.totals },
+    ]);
     expect(JSON.parse(formatJson(report(estate), { all: true })).resources).toHaveLength(7);
   });
 });
@@ -102,9 +111,9 @@ describe('json', () => {
 describe('csv', () => {
   test('Header, then one quoted-where-needed row per resource', () => {
     const lines = formatCsv(report(estate), { all: false }).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('id,name,type,region,verdict,hop_limit,instance_profile,owner,imdsv1_calls,reason,fix,resource_type,rule');
+    expect(lines[0]).toBe('account_id,id,name,type,region,verdict,hop_limit,instance_profile,owner,imdsv1_calls,reason,fix,resource_type,rule');
     expect(lines).toHaveLength(6);
-    expect(lines[1]).toMatch(/^i-pay1,payments-api-1,instance,us-east-1,NON_COMPLIANT,1,yes,payments,1234,Does not require IMDSv2: HttpTokens=optional\.,Fix: /);
+    expect(lines[1]).toMatch(/^123456789012,i-pay1,payments-api-1,instance,us-east-1,NON_COMPLIANT,1,yes,payments,1234,Does not require IMDSv2: HttpTokens=optional\.,Fix: /);
   });
 
   test('Fields: quotes doubled, separators quoted, formulas defused, nulls empty', () => {

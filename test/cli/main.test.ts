@@ -25,7 +25,7 @@ describe('imdsv2-guard', () => {
   test('A usage error exits 2 with the reason and where to read the usage', async () => {
     const r = await run(['scan', '--format', 'xml']);
     expect(r).toMatchObject({ code: 2, stdout: '' });
-    expect(r.stderr).toBe('imdsv2-guard scan: --format: expected one of table, json, csv, got "xml"\nRun "imdsv2-guard scan --help" for usage.\n');
+    expect(r.stderr).toBe('imdsv2-guard scan: --format: expected one of table, json, csv, html, got "xml"\nRun "imdsv2-guard scan --help" for usage.\n');
   });
 
   test('Unknown command exits 2; no command prints the help and exits 2; --version prints one', async () => {

@@ -3,9 +3,8 @@ import { DescribeInstancesCommand, DescribeLaunchTemplatesCommand, DescribeLaunc
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseScanArgs } from '../../cli/scan/args';
 import { ClientPool, type RegionClients } from '../../cli/scan/clients';
-import { AccessError } from '../../cli/scan/errors';
 import { BarProgress, NO_PROGRESS } from '../../cli/scan/progress';
-import { scanRegions, type ScanPlan } from '../../cli/scan/scanner';
+import { scanRegion, scanTargets, type ScanPlan } from '../../cli/scan/scanner';
 import { BufferStream } from '../../cli/io';
 import { rule as instanceRule } from '../../lambda/rules/imdsv2-instance/handler';
 import { subjectFromInstance } from '../../lambda/rules/imdsv2-instance/fetch';
@@ -21,7 +20,7 @@ const INSTANCE = {
 
 function plan(argv: string[] = []): ScanPlan {
   const args = parseScanArgs(argv);
-  return { regions: ['us-east-1'], accountId: '123456789012', parameters: args.parameters, ownerTag: args.ownerTag, listAll: true, concurrency: 2, now: NOW };
+  return { parameters: args.parameters, ownerTag: args.ownerTag, listAll: true, concurrency: 2, now: NOW };
 }
 
 function mocked() {
@@ -38,14 +37,16 @@ function mocked() {
   return { pool, clients, ec2, asg };
 }
 
-describe('scanRegions', () => {
+const SELF = { accountId: '123456789012', self: true };
+
+describe('scanRegion / scanTargets', () => {
   test('Verdicts are the rule\'s own evaluate() over the subject its own fetch builds', async () => {
     const { pool, clients } = mocked();
     const p = plan(['--max-hop-limit', '1']);
-    const findings = await scanRegions(p, () => clients, NO_PROGRESS);
+    const findings = await scanRegion(clients, '123456789012', p, NO_PROGRESS);
     const instance = findings.find((f) => f.kind === 'instance')!;
     const expected = instanceRule.evaluate(subjectFromInstance(INSTANCE), p.parameters.instance, NOW);
-    expect(instance).toMatchObject({ id: 'i-0abc', verdict: expected.complianceType, annotation: expected.annotation, hopLimit: 2, instanceProfile: true, owner: 'payments' });
+    expect(instance).toMatchObject({ id: 'i-0abc', accountId: '123456789012', verdict: expected.complianceType, annotation: expected.annotation, hopLimit: 2, instanceProfile: true, owner: 'payments' });
     expect(instance.annotation).toMatch(/hop limit 2 > max 1/);
     expect(findings.find((f) => f.kind === 'account-default')).toMatchObject({ verdict: 'COMPLIANT', id: '123456789012', region: 'us-east-1' });
     pool.destroy();
@@ -54,7 +55,7 @@ describe('scanRegions', () => {
   test('An account default the endpoint cannot answer is UNKNOWN for the region, not a crash', async () => {
     const { pool, clients, ec2 } = mocked();
     ec2.on(GetInstanceMetadataDefaultsCommand).rejects(Object.assign(new Error('<html>500</html>'), { name: 'Error', $metadata: { httpStatusCode: 500 } }));
-    const findings = await scanRegions({ ...plan(), endpointUrl: 'http://127.0.0.1:5000' }, () => clients, NO_PROGRESS);
+    const findings = await scanRegion(clients, '123456789012', { ...plan(), endpointUrl: 'http://127.0.0.1:5000' }, NO_PROGRESS);
     expect(findings.find((f) => f.kind === 'account-default')).toMatchObject({
       verdict: 'UNKNOWN',
       annotation: 'Could not read the account default (GetInstanceMetadataDefaults failed: HTTP 500). The endpoint http://127.0.0.1:5000 may not implement it (moto does not).',
@@ -62,12 +63,13 @@ describe('scanRegions', () => {
     pool.destroy();
   });
 
-  test('A refused call ends the scan with an access error naming the action and region; the bar stays quiet after', async () => {
+  test('A refused call marks the account/region not scanned, naming the action and region; the bar stays quiet after', async () => {
     const { pool, clients, ec2 } = mocked();
     ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }));
-    const err = await scanRegions(plan(), () => clients, NO_PROGRESS).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AccessError);
-    expect((err as Error).message).toMatch(/^access denied for DescribeInstances in us-east-1: UnauthorizedOperation/);
+    const { findings, outcomes } = await scanTargets(plan(), [SELF], ['us-east-1'], () => clients, NO_PROGRESS);
+    expect(findings).toEqual([]);
+    expect(outcomes).toEqual([expect.objectContaining({ accountId: '123456789012', region: 'us-east-1', status: 'failed', kind: 'access-denied' })]);
+    expect(outcomes[0].reason).toMatch(/^access denied for DescribeInstances in us-east-1: UnauthorizedOperation/);
 
     const out = new BufferStream(true, 100);
     const bar = new BarProgress(out, 0);

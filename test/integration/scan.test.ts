@@ -209,9 +209,9 @@ describe('a mixed estate (front stands in for GetInstanceMetadataDefaults)', () 
     const r = await scan(['--endpoint-url', front.url, '--region', 'us-east-1', '--format', 'csv', '--no-progress']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
-    expect(r.stdout.split('\r\n')[0]).toBe('id,name,type,region,verdict,hop_limit,instance_profile,owner,imdsv1_calls,reason,fix,resource_type,rule');
+    expect(r.stdout.split('\r\n')[0]).toBe('account_id,id,name,type,region,verdict,hop_limit,instance_profile,owner,imdsv1_calls,reason,fix,resource_type,rule');
     const rows = parseCsv(r.stdout);
-    expect(rows[0]).toMatchObject({ id: ids.exposed, type: 'instance', verdict: 'NON_COMPLIANT', hop_limit: '2', instance_profile: 'yes', owner: 'payments', resource_type: 'AWS::EC2::Instance', rule: 'imdsv2-instance' });
+    expect(rows[0]).toMatchObject({ account_id: '123456789012', id: ids.exposed, type: 'instance', verdict: 'NON_COMPLIANT', hop_limit: '2', instance_profile: 'yes', owner: 'payments', resource_type: 'AWS::EC2::Instance', rule: 'imdsv2-instance' });
     expect(rows[0].fix).toMatch(new RegExp(`^Fix: aws ec2 modify-instance-metadata-options --instance-id ${ids.exposed} --http-tokens required`));
     expect(rows.map((x) => x.type).sort()).toEqual(['auto-scaling-group', 'instance', 'instance', 'instance', 'launch-configuration', 'launch-template']);
   });
@@ -289,7 +289,7 @@ describe('exit codes 0 and 2', () => {
   test('Usage errors exit 2 with the reason', async () => {
     const bad = await scan(['--endpoint-url', front.url, '--region', 'us-east-1', '--format', 'xml']);
     expect(bad).toMatchObject({ code: 2, stdout: '' });
-    expect(bad.stderr).toMatch(/--format: expected one of table, json, csv, got "xml"/);
+    expect(bad.stderr).toMatch(/--format: expected one of table, json, csv, html, got "xml"/);
     const param = await scan(['--region', 'us-east-1', '--max-hop-limit', '0']);
     expect(param.code).toBe(2);
     expect(param.stderr).toMatch(/--max-hop-limit: must be between 1 and 64, got 0/);

@@ -5,6 +5,7 @@ import { KIND_LABELS, splitAnnotation, type Finding } from '../report';
  * from, so the three formats cannot disagree.
  */
 export interface Record {
+  readonly accountId: string;
   readonly id: string;
   readonly name: string | null;
   readonly type: string;
@@ -27,6 +28,7 @@ export interface Record {
 export function toRecord(f: Finding): Record {
   const { reason, fix } = splitAnnotation(f.annotation);
   return {
+    accountId: f.accountId,
     id: f.id,
     name: f.name ?? null,
     type: f.kind,

@@ -2,6 +2,7 @@ import { needsWork, type ScanReport } from '../report';
 import { toRecord, type Record } from './columns';
 
 const COLUMNS: ReadonlyArray<readonly [string, (r: Record) => unknown]> = [
+  ['account_id', (r) => r.accountId],
   ['id', (r) => r.id],
   ['name', (r) => r.name],
   ['type', (r) => r.type],

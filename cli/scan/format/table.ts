@@ -1,4 +1,4 @@
-import { KINDS, KIND_LABELS, needsWork, splitAnnotation, summarise, totals, type Finding, type ScanReport, type SummaryCell } from '../report';
+import { accountTotals, KINDS, KIND_LABELS, needsWork, splitAnnotation, summarise, totals, type Finding, type ScanReport, type SummaryCell } from '../report';
 import { typeLabel, usageText, yesNo } from './columns';
 
 export interface TableOptions {
@@ -56,8 +56,9 @@ function resourceText(f: Finding): string {
 
 function findingRows(report: ScanReport, listed: readonly Finding[], width: number | undefined): string[] {
   const usage = report.usageDays !== undefined;
-  const header = ['RESOURCE', 'TYPE', 'REGION', 'VERDICT', 'HOP', 'PROFILE', ...(usage ? [`IMDSv1 CALLS (${report.usageDays}d)`] : []), 'REASON'];
+  const header = ['ACCOUNT', 'RESOURCE', 'TYPE', 'REGION', 'VERDICT', 'HOP', 'PROFILE', ...(usage ? [`IMDSv1 CALLS (${report.usageDays}d)`] : []), 'REASON'];
   const rows = listed.map((f) => [
+    f.accountId,
     resourceText(f),
     typeLabel(f),
     f.region,
@@ -109,11 +110,40 @@ function sumCells(cells: readonly SummaryCell[], kind: SummaryCell['kind']): Sum
   return { region: 'total', kind, compliant: add('compliant'), nonCompliant: add('nonCompliant'), notApplicable: add('notApplicable'), unknown: add('unknown'), total: add('total') };
 }
 
+/** One line per account: its status and totals (shown when more than one account is in the report). */
+function accountRows(report: ScanReport): string[] {
+  const header = ['ACCOUNT', 'NAME', 'STATUS', 'NON-COMPLIANT', 'UNVERIFIED', 'COMPLIANT', 'REGIONS SCANNED', 'NOT SCANNED'];
+  const rows = report.accounts.map((a) => {
+    const t = accountTotals(report.findings, [a.accountId])[0];
+    return [a.accountId, a.name ?? '-', a.status, String(t.nonCompliant), String(t.unknown), String(t.compliant), String(a.regionsScanned.length), String(a.regionsFailed.filter((r) => r !== '*').length || (a.regionsFailed.length ? 'all' : 0))];
+  });
+  return renderColumns([header, ...rows], '  ');
+}
+
+/** What was not scanned, grouped per account and reason, each with its fix. */
+export function coverageLines(report: ScanReport): string[] {
+  const out: string[] = [];
+  for (const a of report.accounts) {
+    for (const f of a.failures) {
+      const where = f.regions.includes('*') ? 'all regions' : f.regions.join(', ');
+      out.push(`  ${a.accountId}${a.name ? ` (${a.name})` : ''} · ${where}: ${f.reason}`);
+      out.push(`    fix: ${f.fix}`);
+    }
+  }
+  return out;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** The human report: findings grouped by owner (risk order), then the summary per region and type. */
 export function formatTable(report: ScanReport, options: TableOptions): string {
   const out: string[] = [];
   const when = report.generatedAt.toISOString().replace(/\.\d+Z$/, 'Z');
-  out.push(`imdsv2-guard scan · account ${report.accountId} · ${report.regions.join(', ')} · ${when}`);
+  const multi = report.accounts.length > 1;
+  const tool = report.source?.kind === 'aggregator' ? `imdsv2-guard report · aggregator ${report.source.name}` : 'imdsv2-guard scan';
+  out.push(`${tool} · ${multi ? plural(report.accounts.length, 'account') : `account ${report.accountId}`} · ${report.regions.join(', ')} · ${when}`);
   const params = Object.entries(report.parameters);
   if (params.length > 0) out.push(`rule parameters: ${params.map(([k, v]) => `${k}=${v}`).join(', ')}`);
   out.push(
@@ -140,11 +170,23 @@ export function formatTable(report: ScanReport, options: TableOptions): string {
   out.push('Summary per region and type (non-compliant/scanned; n/a = exempt or terminated; ? = could not be verified):');
   out.push(...summaryRows(report));
   out.push('');
+  if (multi) {
+    out.push('Per account:');
+    out.push(...accountRows(report));
+    out.push('');
+  }
+  const failed = report.outcomes.filter((o) => o.status === 'failed');
+  if (failed.length > 0) {
+    out.push(`Not scanned (${failed.length} of ${report.outcomes.length} account/region${report.outcomes.length === 1 ? '' : 's'}; nothing is known about them):`);
+    out.push(...coverageLines(report));
+    out.push('');
+  }
   const t = totals(report.findings);
   const parts = [`${t.nonCompliant} non-compliant`, t.unknown > 0 ? `${t.unknown} could not be verified` : '', `${t.compliant} compliant`, t.notApplicable > 0 ? `${t.notApplicable} not applicable` : '']
     .filter(Boolean)
     .join(', ');
-  out.push(`Result: ${parts} (${t.total} scanned in ${report.regions.length} region${report.regions.length === 1 ? '' : 's'}).`);
-  if (t.nonCompliant + t.unknown > 0 && !options.all) out.push('Use --format json or csv for each resource\'s fix command; --all to list compliant resources too.');
+  const scope = multi ? `${plural(report.regions.length, 'region')} of ${plural(report.accounts.length, 'account')}` : plural(report.regions.length, 'region');
+  out.push(`Result: ${parts} (${t.total} scanned in ${scope})${failed.length > 0 ? `; INCOMPLETE: ${failed.length} account/region${failed.length === 1 ? '' : 's'} not scanned` : ''}.`);
+  if (t.nonCompliant + t.unknown > 0 && !options.all) out.push('Use --format json, csv or html for each resource\'s fix command; --all to list compliant resources too.');
   return `${out.join('\n')}\n`;
 }

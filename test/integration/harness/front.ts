@@ -46,6 +46,14 @@ export interface Front {
   readonly ec2: Ec2StandIn;
   /** How many calls of this operation, optionally only those answered a given way. */
   countBy(operation: string, answeredBy?: AnsweredBy): number;
+  /**
+   * Answers requests the test picks (before the stand-ins and moto): return a response to send it,
+   * undefined to let the request through. For what moto cannot produce, e.g. an AssumeRole refused
+   * or a region not enabled in one account. Cleared by reset().
+   */
+  setIntercept(intercept: Intercept | undefined): void;
+  /** The account moto maps this request's access key to (moto keeps one backend per account). */
+  accountOf(request: AwsRequest): Promise<string>;
   /** Turns fault injection on (re-seeded) or off. */
   setFaults(faults: FaultOptions | undefined): void;
   /** Clears calls and all stand-in state, and re-seeds the fault PRNG. Does not touch moto. */
@@ -53,6 +61,8 @@ export interface Front {
   /** Closes the server and every connection. Safe to call twice. */
   stop(): Promise<void>;
 }
+
+export type Intercept = (request: AwsRequest, front: Front) => FrontResponse | undefined | Promise<FrontResponse | undefined>;
 
 // Headers that describe one hop, not the message; Node sets its own for our side of the connection.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection']);
@@ -64,6 +74,9 @@ export async function startFront(options: StartFrontOptions): Promise<Front> {
   const ec2 = new Ec2StandIn();
   let faultOptions = options.faults;
   let plan = faultOptions ? new FaultPlan(faultOptions) : undefined;
+  let intercept: Intercept | undefined;
+  const accounts = new Map<string, Promise<string>>();
+  let self: Front;
   // Our own agent, so stop() can close the sockets to moto (the global agent keeps them alive).
   const agent = new Agent({ keepAlive: true });
 
@@ -115,6 +128,12 @@ export async function startFront(options: StartFrontOptions): Promise<Front> {
       send(res, response);
       return;
     }
+    const picked = request.signed && intercept ? await intercept(request, self) : undefined;
+    if (picked) {
+      record(request, 'front', { status: picked.status, input: request.json ?? Object.fromEntries(request.form ?? []) });
+      send(res, picked);
+      return;
+    }
     const own = standInAnswer(request);
     if (own) {
       record(request, 'front', { status: own.status, input: request.json ?? Object.fromEntries(request.form ?? []) });
@@ -137,8 +156,47 @@ export async function startFront(options: StartFrontOptions): Promise<Front> {
   });
   const port = (server.address() as AddressInfo).port;
 
+  /** moto does not check signatures: a GetCallerIdentity under the same access key tells its account. */
+  const accountOf = (request: AwsRequest): Promise<string> => {
+    const key = /Credential=([^/,\s]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
+    let known = accounts.get(key);
+    if (!known) {
+      known = new Promise<string>((resolve, reject) => {
+        const body = 'Action=GetCallerIdentity&Version=2011-06-15';
+        const r = httpRequest(
+          {
+            protocol: upstream.protocol,
+            hostname: upstream.hostname,
+            port: upstream.port,
+            path: '/',
+            method: 'POST',
+            agent,
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              'content-length': Buffer.byteLength(body),
+              authorization: `AWS4-HMAC-SHA256 Credential=${key}/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0`,
+            },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (c: Buffer) => chunks.push(c));
+            response.on('end', () => {
+              const account = /<Account>(\d{12})<\/Account>/.exec(Buffer.concat(chunks).toString('utf8'))?.[1];
+              if (account) resolve(account);
+              else reject(new Error(`moto did not say which account ${key} belongs to`));
+            });
+          },
+        );
+        r.on('error', reject);
+        r.end(body);
+      });
+      accounts.set(key, known);
+    }
+    return known;
+  };
+
   let stopping: Promise<void> | undefined;
-  return {
+  self = {
     url: `http://127.0.0.1:${port}`,
     port,
     calls,
@@ -146,12 +204,17 @@ export async function startFront(options: StartFrontOptions): Promise<Front> {
     ec2,
     countBy: (operation, answeredBy) =>
       calls.filter((c) => c.operation === operation && (answeredBy === undefined || c.answeredBy === answeredBy)).length,
+    setIntercept(fn) {
+      intercept = fn;
+    },
+    accountOf,
     setFaults(faults) {
       faultOptions = faults;
       plan = faults ? new FaultPlan(faults) : undefined;
     },
     reset() {
       calls.length = 0;
+      intercept = undefined;
       config.reset();
       ec2.reset();
       plan = faultOptions ? new FaultPlan(faultOptions) : undefined;
@@ -166,6 +229,7 @@ export async function startFront(options: StartFrontOptions): Promise<Front> {
       return stopping;
     },
   };
+  return self;
 }
 
 

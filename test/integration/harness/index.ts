@@ -1,6 +1,6 @@
 // The shared integration-test harness: moto, the recording front, SDK environment, Config events.
 export { startMoto, MOTO_INSTALL_HINT, type MotoServer, type StartMotoOptions } from './moto';
-export { startFront, type Front, type CallRecord, type AnsweredBy, type StartFrontOptions } from './front';
+export { startFront, type Front, type CallRecord, type AnsweredBy, type StartFrontOptions, type Intercept } from './front';
 export { mulberry32, type FaultKind, type FaultOptions } from './faults';
 export {
   DEFAULT_RULE_NAME,
