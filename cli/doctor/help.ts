@@ -23,6 +23,12 @@ export function doctorHelp(width = 100): string {
     opt('--concurrency N', `Regions checked at the same time (1-32, default ${DOCTOR_DEFAULTS.concurrency}).`),
     opt('--max-attempts N', `Attempts per AWS call (default ${DOCTOR_DEFAULTS.maxAttempts}).`),
     '',
+    'Accounts (default: the caller\'s own):',
+    opt('--org', 'Every active account of the organization (Organizations ListAccounts, from the management account or a delegated administrator); needs --role-name.'),
+    opt('--account ID', 'Only this account (repeat or comma-separate); needs --role-name for accounts other than your own.'),
+    opt('--role-name NAME', 'Role assumed in each member account (ReadOnlyAccess is enough). An account whose role cannot be assumed is reported not ready, with the fix.'),
+    opt('--external-id ID', 'External id for that AssumeRole.'),
+    '',
     'What to expect:',
     opt('--rule-name-prefix P', 'The deployment\'s imdsv2-guard:ruleNamePrefix (default none). Rules are found as <P><id> and <P><id>-<control ids> (StackSet).'),
     opt('--rules a,b', 'Only these rule ids are expected (default all five).'),
@@ -45,6 +51,7 @@ export function doctorHelp(width = 100): string {
     'Examples:',
     '  npx imdsv2-guard doctor --region us-east-1 --region eu-west-1',
     '  npx imdsv2-guard doctor --region all --format json',
+    '  npx imdsv2-guard doctor --org --role-name OrganizationAccountAccessRole --region us-east-1 --region eu-west-1',
     '  npx imdsv2-guard doctor --stack-set imdsv2-guard --stack-set-region us-east-1 --region us-east-1',
   ].join('\n');
 }
