@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Io } from './io';
 import { mainHelp } from './scan/help';
+import { runReport } from './report/command';
 import { runScan } from './scan/command';
 import { runDoctor } from './doctor/command';
 
@@ -24,6 +25,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   switch (command) {
     case 'scan':
       return runScan(rest, io);
+    case 'report':
+      return runReport(rest, io);
     case 'doctor':
       return runDoctor(rest, io);
     case undefined:

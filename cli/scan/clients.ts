@@ -14,6 +14,8 @@ export interface ConnectionOptions {
   readonly endpoint?: string;
   /** Attempts per call, including the first (throttling and 5xx are retried by the SDK). */
   readonly maxAttempts: number;
+  /** The caller's credentials (a named profile's, resolved once); undefined: the SDK's default chain. */
+  readonly credentials?: AwsCredentialIdentityProvider;
 }
 
 /** Everything one region's scan calls. `rules` is the shape the rules' fetch functions take. */
@@ -54,7 +56,7 @@ function common(options: ConnectionOptions, region: string | undefined, credenti
   return {
     region,
     // Another account's (assumed role) credentials win over the profile's; the profile still gives the region.
-    credentials,
+    credentials: credentials ?? options.credentials,
     endpoint: options.endpoint,
     // `profile` feeds both credential and region resolution, and beats AWS_ACCESS_KEY_ID in the env.
     profile: options.profile,

@@ -4,7 +4,8 @@ import { accountStatuses, type AccountStatus, type TargetOutcome } from '../org/
 import { isMultiAccount, resolveTargets, TargetListingError, type AccountTarget } from '../org/targets';
 import { parseScanArgs, type ScanArgs } from './args';
 import { ClientPool } from './clients';
-import { ScanAbort, toScanAbort, UsageError } from './errors';
+import { checkProfileExists, profileCredentials, profileInEffect } from './credentials';
+import { ConfigError, ScanAbort, toScanAbort, UsageError } from './errors';
 import { formatCsv } from './format/csv';
 import { formatHtml } from './format/html';
 import { formatJson } from './format/json';
@@ -113,7 +114,18 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
     return EXIT.ok;
   }
 
-  const pool = new ClientPool({ profile: args.profile, endpoint: args.endpointUrl, maxAttempts: args.maxAttempts });
+  const profile = profileInEffect(args.profile);
+  try {
+    if (profile) checkProfileExists(profile, args.profile !== undefined);
+  } catch (e) {
+    return fail(io, toScanAbort(e));
+  }
+  const pool = new ClientPool({
+    profile: args.profile,
+    endpoint: args.endpointUrl,
+    maxAttempts: args.maxAttempts,
+    credentials: profile ? profileCredentials(profile) : undefined,
+  });
   const progress = progressFor(io.stderr, args.progress !== false);
   try {
     const configured = await configuredRegion(pool).catch((e: unknown) => {
@@ -128,15 +140,25 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
       ({ caller, targets } = await resolveTargets(args.selection, { sts: pool.sts(home), organizations: () => pool.organizations(home) }));
     } catch (e) {
       if (e instanceof TargetListingError) throw new ScanAbort(e.message, { cause: e });
+      const host = unresolvedHost(e);
+      if (host !== undefined) {
+        if (args.endpointUrl) throw new ConfigError(`--endpoint-url: cannot resolve the host ${host}`, { cause: e });
+        const from = args.regions.includes(home) ? '--region' : 'AWS_REGION or your profile';
+        throw new ConfigError(`region "${home}" (from ${from}) does not exist: there is no ${host}`, { cause: e });
+      }
       throw toScanAbort(e, home);
     }
 
     // A named region that does not exist is a usage error, told before anything is scanned.
-    const known = args.regions.length > 0 ? await describeAllRegions(pool, home) : undefined;
+    // Asked in the home region; if that is one of the named ones and cannot answer, in us-east-1.
+    const known =
+      args.regions.length > 0
+        ? ((await describeAllRegions(pool, home)) ?? (configured === undefined && home !== 'us-east-1' ? await describeAllRegions(pool, 'us-east-1') : undefined))
+        : undefined;
     if (known) {
       const unknown = args.regions.filter((r) => !known.names.has(r));
       if (unknown.length > 0) {
-        throw new UsageError(`--region: ${unknown.map((r) => `"${r}"`).join(', ')} ${unknown.length === 1 ? 'is not a region' : 'are not regions'} of this partition (DescribeRegions in ${home} lists ${[...known.names].sort().join(', ')})`);
+        throw new ConfigError(`--region: ${unknown.map((r) => `"${r}"`).join(', ')} ${unknown.length === 1 ? 'does not exist' : 'do not exist'} (DescribeRegions does not list ${unknown.length === 1 ? 'it' : 'them'})`);
       }
     }
     // Each account's own view of the named regions: one not opted in is reported, not called.
@@ -205,6 +227,15 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
   } finally {
     pool.destroy();
   }
+}
+
+/** The host name DNS could not resolve (a region that does not exist, a mistyped endpoint), if that is the failure. */
+function unresolvedHost(e: unknown): string | undefined {
+  for (let c: unknown = e, i = 0; c && i < 6; c = (c as { cause?: unknown }).cause, i++) {
+    const x = c as { code?: string; hostname?: string; message?: string };
+    if (x.code === 'ENOTFOUND') return x.hostname ?? /ENOTFOUND (\S+)/.exec(x.message ?? '')?.[1] ?? 'host';
+  }
+  return undefined;
 }
 
 /** Regions in the order first seen (named order, or each account's sorted list), `*` left out. */

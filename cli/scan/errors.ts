@@ -14,6 +14,9 @@ export class ScanAbort extends Error {
 /** Bad flags or values: the message ends with where to read the usage. */
 export class UsageError extends ScanAbort {}
 
+/** A setting that names something that does not exist (profile, region, endpoint host): one line, no usage hint. */
+export class ConfigError extends ScanAbort {}
+
 /** A permission, credential or token problem: names the refused action where AWS told us. */
 export class AccessError extends ScanAbort {}
 
@@ -96,6 +99,10 @@ function detail(e: unknown): string {
  */
 export function toScanAbort(e: unknown, region?: string): ScanAbort {
   if (e instanceof ScanAbort) return e;
+  // A named profile's own failure (credential_process, SSO): its message already says it all.
+  for (let c: unknown = e, i = 0; c && i < 6; c = (c as { cause?: unknown }).cause, i++) {
+    if ((c as Error).name === 'ProfileCredentialsError') return new AccessError((c as Error).message, { cause: e });
+  }
   const tagged = actionOf(e);
   const action = tagged ?? 'an AWS API call';
   const where = region ? ` in ${region}` : '';

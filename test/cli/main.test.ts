@@ -1,4 +1,4 @@
-import { main } from '../../cli/imdsv2-guard';
+import { dropSdkNodeVersionWarning, main } from '../../cli/imdsv2-guard';
 import { BufferStream } from '../../cli/io';
 import { scanHelp } from '../../cli/scan/help';
 import { RULE_FLAGS } from '../../cli/scan/rule-flags';
@@ -18,7 +18,9 @@ describe('imdsv2-guard', () => {
     expect(r.stdout).toMatch(/--no-check-instances/); // booleans shown the way that changes the default
     expect(r.stdout).toMatch(/--accept-inherited-defaults/);
     expect(r.stdout.replace(/\s+/g, " ")).toMatch(/ranking is by the presence of an instance profile only; it does not read the role.s policies/);
-    expect(r.stdout).toMatch(/0 {2}everything scanned is compliant/);
+    expect(r.stdout).toMatch(/0 {2}every account\/region was scanned, and everything is compliant/);
+    expect(r.stdout).toMatch(/3 {2}incomplete: some account\/regions could not be scanned/);
+    expect(r.stdout).toMatch(/--org/);
     expect(r.stdout).toBe(`${scanHelp(100)}\n`);
   });
 
@@ -32,5 +34,18 @@ describe('imdsv2-guard', () => {
     expect((await run(['sacn'])).code).toBe(2);
     expect(await run([])).toMatchObject({ code: 2, stdout: expect.stringContaining('Usage: imdsv2-guard <command>') });
     expect((await run(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('dropSdkNodeVersionWarning', () => {
+  test('Drops only the SDK\'s NodeVersionSupportWarning; every other warning still reaches emitWarning', () => {
+    const seen: unknown[] = [];
+    const target = { emitWarning: ((w: unknown) => void seen.push(w)) as unknown as NodeJS.Process['emitWarning'] };
+    dropSdkNodeVersionWarning(target);
+    target.emitWarning('NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)\nversions published after ...');
+    target.emitWarning('something', 'NodeVersionSupportWarning');
+    target.emitWarning('ExperimentalWarning: VM modules');
+    target.emitWarning(new Error('a DeprecationWarning'));
+    expect(seen).toEqual(['ExperimentalWarning: VM modules', new Error('a DeprecationWarning')]);
   });
 });

@@ -1,0 +1,156 @@
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { parseArgs } from 'node:util';
+import type { Io } from '../io';
+import { accountStatuses } from '../org/fan-out';
+import { DEFAULTS, FORMATS, MAX_CONCURRENCY, type Format } from '../scan/args';
+import { checkProfileExists, profileCredentials, profileInEffect } from '../scan/credentials';
+import { ConfigError, ScanAbort, toScanAbort, UsageError } from '../scan/errors';
+import { render, regionsOf } from '../scan/command';
+import { EXIT, exitCodeFor, rank, type ExitCode, type ScanReport } from '../scan/report';
+import { AggregatorNotFoundError, readAggregator } from './aggregator';
+
+export function reportHelp(): string {
+  return [
+    'Usage: imdsv2-guard report --aggregator NAME [options]',
+    '',
+    'Prints the scan report (every format) from what the deployed imdsv2-guard AWS Config rules recorded,',
+    'read from an AWS Config aggregator (organization or accounts), per account and region. Assumes no',
+    'role: run it where the aggregator lives (needs config:DescribeConfigurationAggregators,',
+    'config:DescribeAggregateComplianceByConfigRules, config:GetAggregateComplianceDetailsByConfigRule).',
+    '',
+    '  --aggregator NAME             The configuration aggregator (required).',
+    '  --region REGION               Its region (default: AWS_REGION or the profile\'s region).',
+    '  --profile NAME                Named profile.',
+    '  --endpoint-url URL            Send every call to this endpoint (e.g. a local emulator).',
+    '  --format table|json|csv|html  As for scan (default table).',
+    '  --all                         Also list compliant resources.',
+    `  --concurrency N               Account/regions read at once (1-${MAX_CONCURRENCY}, default ${DEFAULTS.concurrency}).`,
+    '  --max-attempts N              Attempts per AWS call (default 6).',
+    '',
+    'A rule deployed in the aggregator but without results in an account/region is reported there as',
+    'UNKNOWN (not verified). Exit status as for scan: 0, 1, 2, 3.',
+  ].join('\n');
+}
+
+interface ReportArgs {
+  readonly help: boolean;
+  readonly aggregator?: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpointUrl?: string;
+  readonly format: Format;
+  readonly all: boolean;
+  readonly concurrency: number;
+  readonly maxAttempts: number;
+}
+
+function parse(argv: readonly string[]): ReportArgs {
+  let v: Record<string, string | boolean | undefined>;
+  try {
+    v = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        aggregator: { type: 'string' },
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        format: { type: 'string' },
+        all: { type: 'boolean' },
+        concurrency: { type: 'string' },
+        'max-attempts': { type: 'string' },
+      },
+    }).values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  const int = (name: string, fallback: number, max: number) => {
+    const raw = v[name] as string | undefined;
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > max) throw new UsageError(`--${name}: expected an integer from 1 to ${max}, got "${raw}"`);
+    return Number(raw);
+  };
+  const format = String(v.format ?? DEFAULTS.format).toLowerCase();
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got "${v.format}"`);
+  const aggregator = (v.aggregator as string | undefined)?.trim();
+  if (v.help !== true) {
+    if (!aggregator) throw new UsageError('--aggregator NAME is required');
+    // AWS Config: 1-256 characters of [\w-].
+    if (!/^[\w-]{1,256}$/.test(aggregator)) throw new UsageError(`--aggregator: "${aggregator}" is not an aggregator name (letters, digits, _ and -)`);
+  }
+  return {
+    help: v.help === true,
+    aggregator,
+    region: (v.region as string | undefined)?.trim() || undefined,
+    profile: (v.profile as string | undefined)?.trim() || undefined,
+    endpointUrl: (v['endpoint-url'] as string | undefined)?.trim() || undefined,
+    format: format as Format,
+    all: v.all === true,
+    concurrency: int('concurrency', DEFAULTS.concurrency, MAX_CONCURRENCY),
+    maxAttempts: int('max-attempts', DEFAULTS.maxAttempts, 20),
+  };
+}
+
+/** `imdsv2-guard report --aggregator NAME`. */
+export async function runReport(argv: readonly string[], io: Io, now: () => Date = () => new Date()): Promise<ExitCode> {
+  let args: ReportArgs;
+  try {
+    args = parse(argv);
+  } catch (e) {
+    return fail(io, toScanAbort(e));
+  }
+  if (args.help) {
+    io.stdout.write(`${reportHelp()}\n`);
+    return EXIT.ok;
+  }
+  const profile = profileInEffect(args.profile);
+  const config = new ConfigServiceClient({
+    region: args.region,
+    profile: args.profile,
+    endpoint: args.endpointUrl,
+    credentials: profile ? profileCredentials(profile) : undefined,
+    maxAttempts: args.maxAttempts,
+    retryMode: 'adaptive',
+  });
+  try {
+    if (profile) checkProfileExists(profile, args.profile !== undefined);
+    const started = now();
+    let read;
+    try {
+      read = await readAggregator(config, args.aggregator!, { concurrency: args.concurrency });
+    } catch (e) {
+      if (e instanceof AggregatorNotFoundError) throw new ConfigError(e.message, { cause: e });
+      throw toScanAbort(e, args.region);
+    }
+    const accounts = accountStatuses(read.targets, read.outcomes);
+    const report: ScanReport = {
+      accountId: read.targets[0]?.accountId ?? '',
+      regions: regionsOf(read.outcomes),
+      accounts,
+      outcomes: read.outcomes,
+      source: { kind: 'aggregator', name: args.aggregator! },
+      generatedAt: started,
+      ownerTag: 'Owner',
+      parameters: {},
+      findings: rank(read.findings),
+    };
+    io.stdout.write(render(report, args, io.stdout.isTTY ? io.stdout.columns : undefined));
+    const failed = read.outcomes.filter((o) => o.status === 'failed');
+    if (failed.length > 0) {
+      io.stderr.write(`imdsv2-guard report: incomplete: ${failed.length} of ${read.outcomes.length} account/regions could not be read:\n${failed.map((f) => `  account ${f.accountId} (${f.region}): ${f.reason}\n`).join('')}`);
+    }
+    return exitCodeFor(read.findings, read.outcomes);
+  } catch (e) {
+    return fail(io, toScanAbort(e));
+  } finally {
+    config.destroy();
+  }
+}
+
+function fail(io: Io, error: ScanAbort): 2 {
+  const hint = error instanceof UsageError ? '\nRun "imdsv2-guard report --help" for usage.' : '';
+  io.stderr.write(`imdsv2-guard report: ${error.message}${hint}\n`);
+  return 2;
+}
