@@ -1,0 +1,168 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { parseDoctorArgs } from '../../cli/doctor/args';
+import { mapLimit } from '../../lambda/kit/concurrency';
+import { configureApp } from '../../lib/guard-app';
+import { addGuardrailsFromContext } from '../../lib/guardrails/guardrails-context';
+import { Imdsv2GuardMemberStack } from '../../lib/stackset/imdsv2-guard-member-stack';
+import { addManagementFromContext, managementConfigFromContext } from '../../lib/stackset/management-context';
+import { MemberTemplate } from '../../lib/stackset/member-template';
+import { CDK_JSON_CONTEXT, REPO_ROOT, SKIP_BUNDLING } from '../lib/support';
+import { FAKE_HELPER_KEYS, FAKE_KEYS } from '../stackset/support';
+
+/**
+ * Every command of docs/org-runbook.md is checked against the CLI it calls; a command of a kind
+ * this test does not know fails it, so nothing in the runbook goes unchecked:
+ * - `aws …`: run by the real AWS CLI against an endpoint that refuses connections. The CLI parses
+ *   the command and validates the parameters against the service model before it connects, so
+ *   "Could not connect to the endpoint URL" means the command is well formed; an unknown option, a
+ *   bad value or a missing argument fails earlier with its own message.
+ * - `npx imdsv2-guard …`: parsed by the CLI's own argument parser.
+ * - `npx cdk deploy|destroy …`: the app is built (bin/app.ts's three calls) with cdk.json's context,
+ *   the runbook's settings block and the `-c` values, and every stack pattern must name a stack of it.
+ * - `npm run package:stackset -- …`: run for real, up to reading the bundles (from an empty
+ *   directory here), so its arguments were parsed and its bucket names checked.
+ */
+
+const RUNBOOK = readFileSync(join(REPO_ROOT, 'docs', 'org-runbook.md'), 'utf8');
+const run = promisify(execFile);
+
+function blocks(lang: string): string[] {
+  return [...RUNBOOK.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+}
+
+/** Each command line of the sh blocks (no comments, no blank lines; `\` continuations joined). */
+const COMMANDS = blocks('sh')
+  .flatMap((b) => b.replace(/\\\n\s*/g, ' ').split('\n'))
+  .map((l) => l.trim())
+  .filter((l) => l !== '' && !l.startsWith('#'));
+
+/** The runbook's cdk.json settings. */
+const SETTINGS = JSON.parse(blocks('json')[0]) as Record<string, unknown>;
+
+/** Shell words of a line without quotes but single-quoted words (what our runbook uses). */
+function words(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
+}
+
+test('the runbook has the steps the issue asks for, and every command is of a kind this test checks', () => {
+  for (const heading of ['Who needs `cdk bootstrap`', 'trusted access', 'Delegated administrators', 'Preflight', 'Package', 'The StackSet', 'Rollout status', 'Findings in Security Hub', 'Guardrails: review, then enforce', 'Teardown']) {
+    expect(RUNBOOK).toContain(heading);
+  }
+  const unknown = COMMANDS.filter((c) => !/^(aws |npx imdsv2-guard |npx cdk (deploy|destroy) |npm run package:stackset -- )/.test(c));
+  expect(unknown).toEqual([]);
+  expect(COMMANDS.length).toBeGreaterThan(20);
+});
+
+test('the settings block is accepted by the management context reader', () => {
+  const config = managementConfigFromContext(new App({ context: { ...CDK_JSON_CONTEXT, ...SETTINGS, 'imdsv2-guard:management': true } }).node);
+  expect(config).toMatchObject({ assetBucketPrefix: 'acme-imdsv2-guard', regions: ['us-east-1', 'eu-west-1'], region: 'us-east-1' });
+});
+
+test('every `aws` command is accepted by the AWS CLI (it gets as far as connecting)', async () => {
+  const aws = spawnSync('aws', ['--version'], { encoding: 'utf8' });
+  if (aws.error || aws.status !== 0) throw new Error('the AWS CLI (aws) is required by this test: pip install awscli');
+  // The files the commands read, relative to where they run.
+  const cwd = mkdtempSync(join(tmpdir(), 'imdsv2-guard-runbook-'));
+  try {
+    mkdirSync(join(cwd, 'dist', 'stackset', 'bucket', 'imdsv2-guard'), { recursive: true });
+    writeFileSync(join(cwd, 'dist', 'stackset', 'bucket', 'imdsv2-guard', 'placeholder.zip'), 'zip');
+    writeFileSync(join(cwd, 'dist', 'stackset', 'imdsv2-guard-member.template.json'), JSON.stringify({ Resources: { Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' } } }));
+    const env: NodeJS.ProcessEnv = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))),
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_RETRY_MODE: 'standard',
+      AWS_CONFIG_FILE: join(cwd, 'no-such-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'no-such-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const awsCommands = COMMANDS.filter((c) => c.startsWith('aws '));
+    expect(awsCommands.length).toBeGreaterThan(15);
+    const outcomes = await mapLimit(awsCommands, 4, async (command) => {
+      const argv = [...words(command).slice(1), '--endpoint-url', 'http://127.0.0.1:9', '--cli-connect-timeout', '1'];
+      const result = await run('aws', argv, { cwd, env, timeout: 60_000 }).then(
+        (r) => ({ code: 0, stderr: r.stderr }),
+        (e: { code?: number; stderr?: string }) => ({ code: e.code ?? -1, stderr: e.stderr ?? '' }),
+      );
+      const connected = /Could not connect to the endpoint URL/.test(result.stderr);
+      return { command, ok: connected, stderr: connected ? '' : result.stderr.trim().split('\n').slice(-3).join(' | ') };
+    });
+    expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}, 180_000);
+
+test('every `npx imdsv2-guard` command parses', () => {
+  const doctor = COMMANDS.filter((c) => c.startsWith('npx imdsv2-guard '));
+  expect(doctor.length).toBeGreaterThanOrEqual(3);
+  for (const c of doctor) {
+    const [, , command, ...args] = words(c);
+    expect([c, command]).toEqual([c, 'doctor']);
+    expect(() => parseDoctorArgs(args)).not.toThrow();
+  }
+});
+
+/** The member template as packaging produces it (placeholder keys), for the management stacks. */
+const memberTemplate = (() => {
+  const app = new App({ context: CDK_JSON_CONTEXT });
+  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS });
+  return MemberTemplate.fromTemplate('imdsv2-guard/0.1.0/imdsv2-guard-member-0123456789ab.template.json', Template.fromStack(stack).toJSON());
+})();
+
+test('every `npx cdk` command builds with its context and names stacks the app defines', () => {
+  const cdk = COMMANDS.filter((c) => c.startsWith('npx cdk '));
+  expect(cdk.length).toBeGreaterThanOrEqual(8);
+  for (const c of cdk) {
+    const [, , , ...rest] = words(c);
+    const context: Record<string, string> = {};
+    const patterns: string[] = [];
+    for (let i = 0; i < rest.length; i++) {
+      if (rest[i] === '-c' || rest[i] === '--context') {
+        const [key, ...value] = rest[++i].split('=');
+        context[key] = value.join('=');
+      } else if (rest[i].startsWith('-')) {
+        throw new Error(`${c}: flag ${rest[i]} is not checked by this test`);
+      } else {
+        patterns.push(rest[i]);
+      }
+    }
+    const app = new App({ context: { ...CDK_JSON_CONTEXT, ...SETTINGS, ...SKIP_BUNDLING, ...context } });
+    configureApp(app);
+    addGuardrailsFromContext(app);
+    addManagementFromContext(app, memberTemplate);
+    const stacks = app.node.children.filter((s): s is Stack => Stack.isStack(s)).map((s) => s.stackName);
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const p of patterns) {
+      const glob = new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      expect([c, p, stacks.some((s) => glob.test(s))]).toEqual([c, p, true]);
+    }
+  }
+});
+
+test('the `npm run package:stackset` command parses and its bucket names pass (run up to reading the bundles)', () => {
+  const lines = COMMANDS.filter((c) => c.startsWith('npm run package:stackset -- '));
+  expect(lines).toHaveLength(1);
+  const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  expect(scripts['package:stackset']).toContain('scripts/package-stackset.ts');
+  const args = words(lines[0]).slice(4);
+  const empty = mkdtempSync(join(tmpdir(), 'imdsv2-guard-runbook-lambda-'));
+  try {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/package-stackset.ts', ...args, '--lambda-dir', empty, '--out', join(empty, 'out')], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toContain('does not exist: run `npm run build` first');
+    expect(r.status).toBe(1);
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
