@@ -30,20 +30,61 @@ import { FAKE_HELPER_KEYS, FAKE_KEYS } from '../stackset/support';
  */
 
 const RUNBOOK = readFileSync(join(REPO_ROOT, 'docs', 'org-runbook.md'), 'utf8');
+const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+/** The README's sections about doctor and the organization rollout (through the guardrails). */
+const README_ORG = [
+  README.slice(README.indexOf('## Check readiness: `doctor`'), README.indexOf('## Remediation')),
+  README.slice(README.indexOf('## Organization-wide deployment'), README.indexOf('## Performance')),
+].join('\n');
 const run = promisify(execFile);
 
-function blocks(lang: string): string[] {
-  return [...RUNBOOK.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+function blocks(text: string, langs: readonly string[]): string[] {
+  return [...text.matchAll(/```(\w*)\n([\s\S]*?)```/g)].filter((m) => langs.includes(m[1])).map((m) => m[2]);
 }
 
-/** Each command line of the sh blocks (no comments, no blank lines; `\` continuations joined). */
-const COMMANDS = blocks('sh')
-  .flatMap((b) => b.replace(/\\\n\s*/g, ' ').split('\n'))
-  .map((l) => l.trim())
-  .filter((l) => l !== '' && !l.startsWith('#'));
+/**
+ * Each command of the shell blocks: comments and blank lines dropped, `\` continuations joined, and a
+ * single-quoted argument that spans lines kept whole.
+ */
+function commandsOf(text: string): string[] {
+  const out: string[] = [];
+  for (const block of blocks(text, ['sh', 'bash'])) {
+    let pending = '';
+    for (const raw of block.replace(/\\\n\s*/g, ' ').split('\n')) {
+      const line = pending ? `${pending} ${raw.trim()}` : raw.trim();
+      if ((line.match(/'/g) ?? []).length % 2 === 1) {
+        pending = line;
+        continue;
+      }
+      pending = '';
+      if (line !== '' && !line.startsWith('#')) out.push(line);
+    }
+    if (pending) throw new Error(`unterminated quote in: ${pending}`);
+  }
+  return out;
+}
+
+/** Placeholders of the README's inline commands, and the example values they stand for. */
+const PLACEHOLDERS: ReadonlyArray<[RegExp, string]> = [
+  [/<id>/g, '111122223333'],
+  [/<role-arn>/g, 'arn:aws:iam::111122223333:role/ConfigAggregator'],
+  [/p-…/g, 'p-abcd1234'],
+  [/ou-…/g, 'ou-ab12-cdefgh34'],
+  [/r-xxxx/g, 'r-ab12'],
+];
+
+/** Commands written inline (`aws …`, `npx …`, `npm run …` in backticks), placeholders filled in. */
+function inlineCommandsOf(text: string): string[] {
+  return [...text.matchAll(/`((?:aws|npx|npm run) [^`]+)`/g)].map((m) => PLACEHOLDERS.reduce((c, [p, v]) => c.replace(p, v), m[1].replace(/\s+/g, ' ').trim()));
+}
+
+/** Commands the README shows as refused, on purpose. */
+const REFUSED = new Set(['npm run package:stackset -- --bucket-prefix ACME']);
+
+const COMMANDS = [...new Set([...commandsOf(RUNBOOK), ...commandsOf(README_ORG), ...inlineCommandsOf(README_ORG)])].filter((c) => !REFUSED.has(c));
 
 /** The runbook's cdk.json settings. */
-const SETTINGS = JSON.parse(blocks('json')[0]) as Record<string, unknown>;
+const SETTINGS = JSON.parse(blocks(RUNBOOK, ['json'])[0]) as Record<string, unknown>;
 
 /** Shell words of a line without quotes but single-quoted words (what our runbook uses). */
 function words(line: string): string[] {
@@ -54,9 +95,16 @@ test('the runbook has the steps the issue asks for, and every command is of a ki
   for (const heading of ['Who needs `cdk bootstrap`', 'trusted access', 'Delegated administrators', 'Preflight', 'Package', 'The StackSet', 'Rollout status', 'Findings in Security Hub', 'Guardrails: review, then enforce', 'Teardown']) {
     expect(RUNBOOK).toContain(heading);
   }
-  const unknown = COMMANDS.filter((c) => !/^(aws |npx imdsv2-guard |npx cdk (deploy|destroy) |npm run package:stackset -- )/.test(c));
+  const unknown = COMMANDS.filter((c) => !/^(aws |npx imdsv2-guard |npx cdk (deploy|destroy) |npm run package:stackset( -- |$))/.test(c));
   expect(unknown).toEqual([]);
   expect(COMMANDS.length).toBeGreaterThan(20);
+});
+
+test('the command the README shows as refused is refused, with one line naming the flag', () => {
+  expect([...REFUSED].every((c) => inlineCommandsOf(README_ORG).includes(c))).toBe(true);
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/package-stackset.ts', '--bucket-prefix', 'ACME'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  expect(r.status).toBe(1);
+  expect(r.stderr.trim()).toBe('--bucket-prefix: "ACME" makes an invalid package bucket name: bucket "ACME-us-east-1" has uppercase letters (S3 allows lowercase only)');
 });
 
 test('the settings block is accepted by the management context reader', () => {
@@ -99,7 +147,7 @@ test('every `aws` command is accepted by the AWS CLI (it gets as far as connecti
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
-}, 180_000);
+}, 400_000);
 
 test('every `npx imdsv2-guard` command parses', () => {
   const doctor = COMMANDS.filter((c) => c.startsWith('npx imdsv2-guard '));
@@ -107,7 +155,7 @@ test('every `npx imdsv2-guard` command parses', () => {
   for (const c of doctor) {
     const [, , command, ...args] = words(c);
     expect([c, command]).toEqual([c, 'doctor']);
-    expect(() => parseDoctorArgs(args)).not.toThrow();
+    expect(() => parseDoctorArgs(args.filter((a) => a !== '>' && !a.endsWith('.csv')))).not.toThrow();
   }
 });
 
@@ -148,12 +196,10 @@ test('every `npx cdk` command builds with its context and names stacks the app d
   }
 });
 
-test('the `npm run package:stackset` command parses and its bucket names pass (run up to reading the bundles)', () => {
-  const lines = COMMANDS.filter((c) => c.startsWith('npm run package:stackset -- '));
-  expect(lines).toHaveLength(1);
+test.each(COMMANDS.filter((c) => c.startsWith('npm run package:stackset')))('`%s` parses and its bucket names pass (run up to reading the bundles)', (line) => {
   const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
   expect(scripts['package:stackset']).toContain('scripts/package-stackset.ts');
-  const args = words(lines[0]).slice(4);
+  const args = words(line).slice(4);
   const empty = mkdtempSync(join(tmpdir(), 'imdsv2-guard-runbook-lambda-'));
   try {
     const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/package-stackset.ts', ...args, '--lambda-dir', empty, '--out', join(empty, 'out')], {
