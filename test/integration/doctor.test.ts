@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudFormationClient, CreateStackInstancesCommand, CreateStackSetCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -313,6 +314,27 @@ describe('doctor against moto (stand-ins: DescribeConfigRuleEvaluationStatus, De
     const problems = (JSON.parse(missing.stdout) as JsonReport).problems;
     expect(problems).toEqual([expect.objectContaining({ check: 'stack-set:no-such-set', status: 'unknown', detail: `no StackSet "no-such-set" in ${READY} owned by this account` })]);
   });
+
+  test('Compliance: as users run it (node bin/imdsv2-guard.js doctor, a child process from the sources): ready region, exit 0', async () => {
+    const root = resolve(__dirname, '..', '..');
+    const env: NodeJS.ProcessEnv = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))),
+      ...(sdkEnv(front) as NodeJS.ProcessEnv),
+      IMDSV2_GUARD_FROM_SOURCE: '1',
+    };
+    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, reject) => {
+      const child = spawn(process.execPath, [join(root, 'bin', 'imdsv2-guard.js'), 'doctor', '--region', READY, '--format', 'json', '--max-attempts', '2'], { cwd: root, env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect((JSON.parse(out.stdout) as JsonReport).targets.map((t) => [t.region, t.ready])).toEqual([[READY, true]]);
+  }, 60_000);
 
   test('Noncompliance 4: bad arguments are usage errors (exit 2) naming the flag', async () => {
     const cases: Array<[string[], RegExp]> = [
