@@ -177,7 +177,7 @@ export function judgeDeliveryChannel(channels: readonly DeliveryChannel[], where
       check,
       status: 'fail',
       detail: 'no delivery channel: the recorder cannot start without one',
-      fix: `aws configservice put-delivery-channel --delivery-channel name=default,s3BucketName=<bucket that lets config.amazonaws.com write> --region ${where.region}`,
+      fix: `aws configservice put-delivery-channel --delivery-channel name=default,s3BucketName=CONFIG_BUCKET --region ${where.region} (CONFIG_BUCKET: a bucket whose policy lets config.amazonaws.com write)`,
     };
   }
   const c = channels[0];
