@@ -159,7 +159,8 @@ export function judgeRecorderStatus(recorders: readonly ConfigurationRecorder[],
   if (!status?.recording) {
     return { check, status: 'fail', detail: `recorder "${name}" is stopped: nothing is recorded and no change triggers a rule`, fix: `${start} (needs a delivery channel)` };
   }
-  if (status.lastStatus === 'Failure') {
+  // The API's values are Pending, Success and Failure; compared without case (emulators differ).
+  if (String(status.lastStatus ?? '').toLowerCase() === 'failure') {
     return {
       check,
       status: 'fail',
