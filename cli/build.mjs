@@ -1,6 +1,9 @@
 // Bundles the CLI to dist/cli/imdsv2-guard.js (one file, loaded by bin/imdsv2-guard.js), built like
-// the rule bundles: esbuild, ESM entry points of the SDK for size and start-up time.
+// the rule bundles: esbuild, ESM entry points of the SDK for size and start-up time. Also lays out
+// dist/npm/: the installable package (`npm pack ./dist/npm`), which holds only the bin shim, the
+// bundle and a README, and declares no dependency: the bundle carries everything it runs.
 import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,7 +28,30 @@ export async function buildCli(outfile = join(root, 'dist', 'cli', 'imdsv2-guard
   return outfile;
 }
 
+/** dist/npm: the package `npm pack ./dist/npm` turns into imdsv2-guard-<version>.tgz. */
+export function layoutPackage(bundle = join(root, 'dist', 'cli', 'imdsv2-guard.js'), dir = join(root, 'dist', 'npm')) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
+  copyFileSync(join(root, 'bin', 'imdsv2-guard.js'), join(dir, 'bin', 'imdsv2-guard.js'));
+  copyFileSync(bundle, join(dir, 'dist', 'cli', 'imdsv2-guard.js'));
+  copyFileSync(join(root, 'cli', 'package-readme.md'), join(dir, 'README.md'));
+  const manifest = {
+    name: pkg.name,
+    version: pkg.version,
+    description: 'Find EC2 IMDSv1 exposure across an AWS organization (read-only scan) and report AWS Config aggregator results.',
+    license: pkg.license,
+    engines: pkg.engines,
+    bin: { 'imdsv2-guard': 'bin/imdsv2-guard.js' },
+    files: ['bin/imdsv2-guard.js', 'dist/cli/imdsv2-guard.js', 'README.md'],
+  };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return dir;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const out = await buildCli(process.argv[2]);
   console.log(`built CLI bundle: ${out}`);
+  if (!process.argv[2]) console.log(`laid out the npm package: ${layoutPackage(out)} (npm pack ./dist/npm)`);
 }

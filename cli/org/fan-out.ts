@@ -178,7 +178,7 @@ export async function fanOut<R>(
   await eachLimited(jobs, limit, async ({ index, region }) => {
     const account = targets[index];
     const failure = await accountReady(index);
-    if (failure) return void done(index, { accountId: account.accountId, region, status: 'failed', ...failure, reason: failure.reason });
+    if (failure) return void done(index, { accountId: account.accountId, region, status: 'failed', ...failure });
     try {
       const value = await task({ account, region, credentials: account.credentials });
       perAccount[index].results.push({ accountId: account.accountId, region, value });

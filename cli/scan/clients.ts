@@ -104,6 +104,14 @@ export class ClientPool {
     return this.track(new STSClient(common(this.options, region)), 'sts');
   }
 
+  /** Destroys one target's clients as soon as it is done: an organization scan creates thousands. */
+  release(clients: RegionClients): void {
+    const mine = new Set<unknown>([clients.rules.ec2, clients.rules.autoscaling, clients.rules.config, clients.cloudwatch]);
+    for (let i = this.all.length - 1; i >= 0; i--) {
+      if (mine.has(this.all[i])) this.all.splice(i, 1)[0].destroy();
+    }
+  }
+
   destroy(): void {
     for (const c of this.all.splice(0)) c.destroy();
   }

@@ -75,7 +75,9 @@ async function describeAllRegions(pool: ClientPool, home: string, credentials?: 
 /** The regions DescribeRegions lists as enabled for an account (`--region all`), sorted. */
 async function enabledRegions(pool: ClientPool, home: string, credentials?: AccountTarget['credentials']): Promise<string[]> {
   const out = await pool.ec2(home, credentials).send(new DescribeRegionsCommand({ AllRegions: false }));
-  return [...new Set((out.Regions ?? []).map((r) => r.RegionName).filter((n): n is string => !!n))].sort();
+  // Without AllRegions, EC2 lists only enabled regions; a `not-opted-in` entry is left out all the same.
+  const enabled = (out.Regions ?? []).filter((r) => r.OptInStatus !== 'not-opted-in');
+  return [...new Set(enabled.map((r) => r.RegionName).filter((n): n is string => !!n))].sort();
 }
 
 /** An error shaped like EC2's for a region the account has not enabled, so the fan-out reports it as such. */
@@ -166,7 +168,8 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
     const viewOf = (t: AccountTarget) => {
       let v = views.get(t.accountId);
       if (!v) {
-        v = t.self && known ? Promise.resolve(known) : describeAllRegions(pool, home, t.credentials);
+        // The caller's own account was asked above (undefined there: refused, so not asked again).
+        v = t.self ? Promise.resolve(known) : describeAllRegions(pool, home, t.credentials);
         views.set(t.accountId, v);
       }
       return v;
@@ -194,10 +197,12 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
         const t = byAccount.get(accountId)!;
         if (args.regions.length > 0 && (await viewOf(t))?.notOptedIn.has(region)) throw notEnabled(region, accountId);
       },
+      (clients) => pool.release(clients),
     );
     progress.finish();
 
     const accounts = accountStatuses(targets, outcomes);
+    if (outcomes.length === 0) throw new ScanAbort('nothing to scan: DescribeRegions lists no enabled region');
     if (!outcomes.some((o) => o.status === 'scanned')) {
       // Nothing was seen at all: no report to print, only why.
       io.stderr.write(failureLines(accounts, 'imdsv2-guard scan: ', isMultiAccount(args.selection)));

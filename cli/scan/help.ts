@@ -71,7 +71,7 @@ export function scanHelp(width = 100): string {
     '',
     'AWS:',
     opt('--profile NAME', 'Named profile from your AWS config (default: the standard credential chain and region).'),
-    opt('--region REGION', 'Region to scan; repeat (or comma-separate) for several, or "all" for every region enabled in the account. Default: AWS_REGION or the profile\'s region.'),
+    opt('--region REGION', 'Region to scan; repeat (or comma-separate) for several, or "all" for every region enabled in each account. Default: AWS_REGION or the profile\'s region.'),
     opt('--endpoint-url URL', 'Send every call to this endpoint (e.g. a local emulator).'),
     opt('--concurrency N', `Account/regions scanned at the same time, across the whole run (1-${MAX_CONCURRENCY}, default ${DEFAULTS.concurrency}).`),
     opt('--max-attempts N', `Attempts per AWS call, with adaptive retry on throttling (default ${DEFAULTS.maxAttempts}).`),

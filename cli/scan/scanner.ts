@@ -187,6 +187,8 @@ export async function scanTargets(
   progress: Progress,
   /** Runs before a target's scan; throwing fails the target (e.g. a region the account has not enabled). */
   before?: (accountId: string, region: string) => Promise<void>,
+  /** Called with a target's clients once it is done (scanned or failed). */
+  release?: (clients: RegionClients) => void,
 ): Promise<TargetsScan> {
   const multi = targets.length > 1 || targets.some((t) => !t.self);
   const label = (accountId: string, region: string) => (multi ? `${accountId} ${region}` : region);
@@ -204,7 +206,12 @@ export async function scanTargets(
     listed,
     async ({ account, region, credentials }) => {
       await before?.(account.accountId, region);
-      return scanRegion(clientsFor(region, credentials), account.accountId, plan, progress, label(account.accountId, region));
+      const clients = clientsFor(region, credentials);
+      try {
+        return await scanRegion(clients, account.accountId, plan, progress, label(account.accountId, region));
+      } finally {
+        release?.(clients);
+      }
     },
     {
       concurrency: plan.concurrency,

@@ -1,4 +1,5 @@
 import { csvField, formatCsv } from '../../cli/scan/format/csv';
+import { formatHtml } from '../../cli/scan/format/html';
 import { formatJson } from '../../cli/scan/format/json';
 import { formatTable } from '../../cli/scan/format/table';
 import { rank, type Finding, type ScanReport } from '../../cli/scan/report';
@@ -123,5 +124,49 @@ describe('csv', () => {
     expect(csvField('-1')).toBe("'-1");
     expect(csvField(-1)).toBe('-1');
     expect(csvField(null)).toBe('');
+  });
+});
+
+describe('html', () => {
+  const hostile = finding({ id: 'i-x', name: '<script>alert(1)</script>', owner: '"><img src=x onerror=alert(1)>', instanceProfile: true, metadataNoToken: 3 });
+  const page = formatHtml(report([...estate, hostile], { usageDays: 14 }), { all: false });
+
+  test('One self-contained page: a CSP that forbids every fetch, no script, no external reference', () => {
+    expect(page).toMatch(/^<!DOCTYPE html>/);
+    expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+    expect(page).not.toMatch(/<script|<link|@import|url\(|src="http|href="http/i);
+  });
+
+  test('Every value from AWS is escaped (tag values and names can hold markup)', () => {
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    expect(page).not.toContain('<img');
+  });
+
+  test('Headline numbers, two SVG charts, per-region table, riskiest first with fix commands, coverage', () => {
+    expect(page).toMatch(/<div class="card bad"><b>6<\/b>resources still allow IMDSv1/);
+    expect(page).toMatch(/<svg id="chart-accounts" class="chart" role="img"/);
+    expect(page).toMatch(/<svg id="chart-kinds" class="chart" role="img"/);
+    expect(page).toMatch(/<table id="regions">.*<td>us-east-1<\/td>.*<td>eu-west-1<\/td>/s);
+    // Instance profile first, then the most IMDSv1 calls: i-pay1 (1,234) before i-x (3) before i-risk (0).
+    const order = ['i-pay1', 'i-x', 'i-risk', 'i-pay2'].map((id) => page.indexOf(`<td>${id}`));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(page).toContain('<code>aws ec2 modify-instance-metadata-options --instance-id x --http-tokens required</code>');
+    expect(page).toMatch(/<table id="coverage">.*123456789012.*scanned/s);
+  });
+
+  test('Hundreds of accounts: the 40 with the most left are drawn, the rest counted', () => {
+    const ids = Array.from({ length: 50 }, (_, i) => String(100000000000 + i));
+    const findings = ids.slice(0, 45).flatMap((accountId, i) => Array.from({ length: (i % 3) + 1 }, (_, k) => finding({ id: `i-${i}-${k}`, accountId })));
+    const big = formatHtml(
+      report(findings, {
+        accounts: ids.map((accountId) => ({ accountId, status: 'scanned' as const, regionsScanned: ['us-east-1'], regionsFailed: [], failures: [] })),
+        regions: ['us-east-1'],
+      }),
+      { all: false },
+    );
+    const chart = /<svg id="chart-accounts"[\s\S]*?<\/svg>/.exec(big)![0];
+    expect(chart.match(/<rect /g)).toHaveLength(40);
+    expect(big).toContain('5 accounts with nothing left in what was scanned; 5 more accounts with work left not drawn');
   });
 });

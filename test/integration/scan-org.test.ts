@@ -273,6 +273,21 @@ describe('scan --account: explicit accounts, every format', () => {
     expect(r.stdout.split('\n').find((l) => l.includes(ids.paymentsExposed))).toMatch(new RegExp(`^\\s+${accounts.payments}\\s+${ids.paymentsExposed}`));
   });
 
+  test('--region all: each account\'s own enabled regions (DescribeRegions with its credentials); a role that fails fails the account as a whole', async () => {
+    const r = await scan(['--account', accounts.payments, '--account', accounts.legacy, '--role-name', ROLE, '--region', 'all', '--format', 'json', '--no-progress', '--concurrency', '16']);
+    expect(r.code).toBe(1);
+    const all = JSON.parse(r.stdout) as JsonReport;
+    const payments = all.accounts.find((a) => a.accountId === accounts.payments)!;
+    expect(payments.status).toBe('scanned');
+    expect(payments.regionsScanned.length).toBeGreaterThan(10);
+    expect(payments.regionsScanned).toContain('us-east-1');
+    // moto lists ap-east-1 even without AllRegions, as not-opted-in; the scan leaves it out. (moto also
+    // lists other partitions' regions, cn-* and us-gov-*, which AWS does not; it serves them anyway.)
+    expect(payments.regionsScanned).not.toContain('ap-east-1');
+    expect(all.accounts.find((a) => a.accountId === accounts.legacy)).toMatchObject({ status: 'failed', regionsScanned: [], failures: [expect.objectContaining({ kind: 'assume-role-denied', regions: ['*'] })] });
+    expect(r.stderr).toContain(`account ${accounts.legacy}: could not assume`);
+  });
+
   test('Every account refused: nothing was seen, so no report and exit 2, with each reason', async () => {
     const r = await scan(['--account', accounts.legacy, '--role-name', ROLE, '--region', 'us-east-1', '--format', 'json']);
     expect(r.code).toBe(2);

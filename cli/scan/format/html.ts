@@ -22,6 +22,8 @@ const COLOURS: Record<ResourceKind, string> = {
 
 /** Rows beyond this are counted, not listed (the csv/json formats list everything). */
 const MAX_ROWS = 1000;
+/** Accounts drawn in the per-account chart (the most work left first). */
+const MAX_BARS = 40;
 
 function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
@@ -65,7 +67,7 @@ function barChart(id: string, title: string, bars: readonly Bar[]): string {
       .join('');
     return `<text x="${labelW - 6}" y="${y + rowH / 2}" text-anchor="end" dominant-baseline="middle">${esc(b.label)}</text>${segments}<text x="${(x + 4).toFixed(1)}" y="${y + rowH / 2}" dominant-baseline="middle" class="n">${total}</text>`;
   });
-  const empty = bars.length === 0 ? `<text x="${labelW}" y="14">nothing scanned</text>` : '';
+  const empty = bars.length === 0 ? `<text x="${labelW}" y="14">nothing left</text>` : '';
   return `<svg id="${id}" class="chart" role="img" aria-label="${esc(title)}" viewBox="0 0 ${labelW + barW + 60} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">${rows.join('')}${empty}</svg>`;
 }
 
@@ -108,10 +110,23 @@ export function formatHtml(report: ScanReport, options: { all: boolean }): strin
     .map(([cls, n, text]) => `<div class="card ${cls}"><b>${esc(n)}</b>${esc(text)}</div>`)
     .join('');
 
-  const perAccount: Bar[] = report.accounts.map((a) => ({
-    label: a.name ? `${a.accountId} ${a.name}` : a.accountId,
-    parts: KINDS.map((kind) => ({ kind, n: report.findings.filter((f) => f.accountId === a.accountId && f.kind === kind && needsWork(f)).length })),
-  }));
+  // Accounts with work left, most first; a page for hundreds of accounts shows the first MAX_BARS.
+  const withWork = report.accounts
+    .map((a) => ({
+      label: a.name ? `${a.accountId} ${a.name}` : a.accountId,
+      parts: KINDS.map((kind) => ({ kind, n: report.findings.filter((f) => f.accountId === a.accountId && f.kind === kind && needsWork(f)).length })),
+    }))
+    .map((b) => ({ ...b, left: b.parts.reduce((n, p) => n + p.n, 0) }))
+    .filter((b) => b.left > 0)
+    .sort((a, b) => b.left - a.left || a.label.localeCompare(b.label));
+  const perAccount: Bar[] = withWork.slice(0, MAX_BARS);
+  const clean = report.accounts.length - withWork.length;
+  const accountNote = [
+    clean > 0 ? `${plural(clean, 'account')} with nothing left in what was scanned` : '',
+    withWork.length > MAX_BARS ? `${plural(withWork.length - MAX_BARS, 'more account')} with work left not drawn` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   const perKind: Bar[] = leftByKind(report.findings).map((k) => ({ label: KIND_LABELS[k.kind], parts: [{ kind: k.kind, n: k.left }] }));
 
   const cells = summarise(report.findings, report.regions);
@@ -169,6 +184,7 @@ ${incomplete}
 <h2>What is left, per account</h2>
 ${legend()}
 ${barChart('chart-accounts', 'Resources still allowing IMDSv1 per account, by resource type', perAccount)}
+${accountNote ? `<p>${esc(accountNote)} (see Coverage).</p>` : ''}
 <h2>What is left, per resource type</h2>
 ${barChart('chart-kinds', 'Resources still allowing IMDSv1 per resource type', perKind)}
 <h2>Per region</h2>

@@ -53,8 +53,10 @@ export async function loadInChromium(url: string, expression: string, timeoutMs 
     throw new Error(`Chromium is required by this test but ${CHROMIUM} is missing. Install it with: ${CHROMIUM_INSTALL_HINT} (or set CHROMIUM_PATH)`);
   }
   const profile = mkdtempSync(join(tmpdir(), 'imdsv2-guard-chromium-'));
+  // Its own process group: Chromium's helpers (zygote, renderer, crashpad) go with it at the end.
   const child: ChildProcess = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, 'about:blank'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    detached: true,
   });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-8000)));
@@ -131,6 +133,12 @@ export async function loadInChromium(url: string, expression: string, timeoutMs 
     clearTimeout(timer);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
-    rmSync(profile, { recursive: true, force: true });
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // the group is already gone
+    }
+    // A helper may still be flushing into the profile for a moment after the group is signalled.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 }
