@@ -222,8 +222,13 @@ describe('doctor against moto (stand-ins: DescribeConfigRuleEvaluationStatus, De
   });
 
   test('Noncompliance 1: a partial recorder, a failing rule, missing rules, Security Hub off, and a region with no recorder: exit 1, every problem named with its fix', async () => {
+    const before = front.calls.length;
     const { code, stdout } = await doctor(['--region', `${READY},${PARTIAL}`, '--region', EMPTY, '--format', 'json']);
     expect(code).toBe(1);
+    // Read-only: every call it made reads (Security Hub's DescribeHub is REST: GET /accounts).
+    const made = [...new Set(front.calls.slice(before).map((c) => c.operation))].sort();
+    expect(made.filter((op) => !/^(Describe|Get|List)|^GET \//.test(op))).toEqual([]);
+    expect(made).toEqual(expect.arrayContaining(['DescribeConfigurationRecorders', 'DescribeConfigRuleEvaluationStatus', 'GetInstanceMetadataDefaults', 'GetMetricData', 'GetCallerIdentity']));
     const report = JSON.parse(stdout) as JsonReport;
     expect(report.targets.map((t) => [t.region, t.ready])).toEqual([
       [READY, true],
