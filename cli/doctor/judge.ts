@@ -257,8 +257,9 @@ export function judgeRule(facts: RuleFacts, where: Where): CheckResult {
         fix: `read the error in the function's log group (aws lambda get-function-configuration --function-name ${fn ?? '<function>'} --query LoggingConfig.LogGroup --region ${where.region}), fix it, then ${retry}`,
       };
     }
-    if (s.FirstEvaluationStarted === false && !success) {
-      return { check, status: 'warn', detail: `${name}: not evaluated yet`, fix: retry };
+    if (!success) {
+      // No successful run on record (FirstEvaluationStarted false, or no times yet): not proven to work.
+      return { check, status: 'warn', detail: `${name}: no successful evaluation yet${failure ? ` (last failure ${iso(failure)})` : ''}`, fix: retry };
     }
     return { check, status: 'ok', detail: `${name}: last successful run ${iso(success)}${failure ? `, earlier failure ${iso(failure)}` : ''}` };
   }

@@ -137,6 +137,11 @@ describe('judgeRule', () => {
     expect(r.status).toBe('unknown');
   });
 
+  test('Noncompliance 6: a status with no successful run on record is a warning, never ok', () => {
+    const r = judgeRule({ def: instance, rules: [configRule('imdsv2-instance')], prefix: '', status: { ConfigRuleName: 'imdsv2-instance', FirstEvaluationStarted: true } }, where);
+    expect(r).toMatchObject({ status: 'warn', detail: 'imdsv2-instance: no successful evaluation yet' });
+  });
+
   test('Noncompliance 5: no invocation in the window: a warning', () => {
     const r = judgeRule({ def: instance, rules: [configRule('imdsv2-instance')], prefix: '', activity: { hours: 25, invocations: 0, errors: 0 } }, where);
     expect(r.status).toBe('warn');
