@@ -4,6 +4,7 @@ import type { Io } from './io';
 import { mainHelp } from './scan/help';
 import { runReport } from './report/command';
 import { runScan } from './scan/command';
+import { runDoctor } from './doctor/command';
 
 function version(): string {
   // Bundled to dist/cli/ or run from cli/: package.json is one level up either way.
@@ -26,6 +27,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return runScan(rest, io);
     case 'report':
       return runReport(rest, io);
+    case 'doctor':
+      return runDoctor(rest, io);
     case undefined:
     case '-h':
     case '--help':

@@ -88,3 +88,10 @@ export function flag(key: string, value: unknown): boolean {
   if (value === false || value === 'false') return false;
   return fail(key, `expected true or false, got ${JSON.stringify(value)}`);
 }
+
+/** The value, or a one-line error naming the key when `problem` (a lib/naming.ts check) finds something wrong with it. */
+export function named<T>(key: string, value: T, problem: (v: T) => string | undefined): T {
+  const wrong = problem(value);
+  if (wrong) fail(key, wrong);
+  return value;
+}

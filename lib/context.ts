@@ -2,10 +2,12 @@ import { MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { RULE_IDS, type RuleId } from '../lambda/rules/catalog';
-import { fail, flag, integer, jsonObject, oneOf, optionalContext, text } from './context-values';
+import { configRuleName } from '../lambda/kit/rule-definition';
+import { RULE_IDS, RULES, type RuleId } from '../lambda/rules/catalog';
+import { fail, flag, integer, jsonObject, named, oneOf, optionalContext, text } from './context-values';
 import type { Imdsv2GuardStackProps, Imdsv2RuleParameters } from './imdsv2-guard-stack';
 import type { LogLevel } from './imdsv2-rule';
+import { ruleNamePrefixProblem, stackNameProblem } from './naming';
 import { remediationFromContext } from './remediation';
 
 /** The CDK context keys the app reads (defaults in cdk.json; override with `-c key=value`). */
@@ -41,8 +43,9 @@ export function configFromContext(node: Node): GuardConfig {
   const opt = <T>(key: string, parse: (k: string, v: unknown) => T): T | undefined => optionalContext(node, key, parse);
   // The rule name prefix may be empty on purpose (no prefix), so '' is a value here, not an absence.
   const prefix: unknown = node.tryGetContext(K.ruleNamePrefix);
+  const controlIdsInName = opt(K.controlIdsInName, flag);
   return {
-    stackName: opt(K.stackName, (k, v) => text(k, v)) ?? DEFAULT_STACK_NAME,
+    stackName: opt(K.stackName, (k, v) => named(k, text(k, v), stackNameProblem)) ?? DEFAULT_STACK_NAME,
     props: {
       rules: opt(K.rules, ruleIds),
       maximumExecutionFrequency: opt(K.frequency, (k, v) => oneOf(k, v, Object.values(MaximumExecutionFrequency))),
@@ -54,11 +57,16 @@ export function configFromContext(node: Node): GuardConfig {
         oneOf(k, v, ['arm64', 'x86_64']) === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
       ),
       memorySize: opt(K.memorySize, (k, v) => integer(k, v, { min: 128, max: 10240 })),
-      ruleNamePrefix: prefix === undefined ? undefined : text(K.ruleNamePrefix, prefix, true),
-      controlIdsInName: opt(K.controlIdsInName, flag),
+      ruleNamePrefix: prefix === undefined ? undefined : named(K.ruleNamePrefix, text(K.ruleNamePrefix, prefix, true), (p) => ruleNamePrefixProblem(p, longestRuleName(controlIdsInName ?? false))),
+      controlIdsInName,
       remediation: remediationFromContext(node),
     },
   };
+}
+
+/** The longest rule name without a prefix: with control ids as the StackSet member template names rules. */
+export function longestRuleName(controlIdsInName: boolean): string {
+  return RULES.map((r) => configRuleName(r, '', controlIdsInName)).sort((a, b) => b.length - a.length)[0];
 }
 
 function ruleIds(key: string, value: unknown): RuleId[] {

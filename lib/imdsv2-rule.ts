@@ -6,7 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { InvalidParameterError } from '../lambda/kit/errors';
 import { parseParameters } from '../lambda/kit/parameters';
-import { ruleDescription, type RuleDefinition } from '../lambda/kit/rule-definition';
+import { configRuleName, ruleDescription, type RuleDefinition } from '../lambda/kit/rule-definition';
 import type { RuleId } from '../lambda/rules/catalog';
 import { checkNodeRuntime, ESBUILD_OPTIONS, PROJECT_ROOT, projectFunction, ruleEntry } from './bundling';
 import { OWN_RULE_ACTIONS, RULE_ACTIONS } from './rule-permissions';
@@ -105,7 +105,7 @@ export class Imdsv2Rule<P = unknown> extends Construct {
     const def = props.definition;
     const actions = RULE_ACTIONS[def.id as RuleId];
     if (!actions) throw new Error(`${def.id}: no IAM actions listed in lib/rule-permissions.ts`);
-    this.ruleName = ruleName(def.id, props.ruleNamePrefix ?? '', props.controlIdsInName ? def.controls : []);
+    this.ruleName = ruleName(def, props.ruleNamePrefix ?? '', props.controlIdsInName ?? false);
     const description = ruleDescription(def);
     if (description.length > DESCRIPTION_MAX) {
       throw new Error(`${def.id}: the rule description has ${description.length} characters, AWS Config allows ${DESCRIPTION_MAX}`);
@@ -203,11 +203,11 @@ export class Imdsv2Rule<P = unknown> extends Construct {
   }
 }
 
-function ruleName(id: string, prefix: string, controls: readonly string[]): string {
+function ruleName(def: RuleDefinition<unknown>, prefix: string, controlIdsInName: boolean): string {
   if (!/^[A-Za-z0-9_-]*$/.test(prefix)) {
     throw new Error(`ruleNamePrefix "${prefix}": use letters, digits, "-" and "_" only`);
   }
-  const name = [`${prefix}${id}`, ...controls].join('-');
+  const name = configRuleName(def, prefix, controlIdsInName);
   if (name.length > RULE_NAME_MAX) {
     throw new Error(`Config rule name "${name}" has ${name.length} characters; at most ${RULE_NAME_MAX} are allowed`);
   }

@@ -11,7 +11,7 @@
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../lib/bundling';
 import { MANAGEMENT_CONTEXT_KEYS } from '../lib/stackset/management-context';
-import { BUCKET_DIR, cdkJsonContext, deployCommands, packageStackSet, TEMPLATE_FILE, uploadCommands } from '../lib/stackset/package';
+import { BUCKET_DIR, cdkJsonContext, checkPackageTargets, deployCommands, packageStackSet, TEMPLATE_FILE, uploadCommands } from '../lib/stackset/package';
 
 interface Args {
   regions?: string[];
@@ -75,6 +75,11 @@ function main(): void {
   const context = { ...cdkJsonContext(), ...args.context };
   const regions = args.regions ?? listFromContext(context[MANAGEMENT_CONTEXT_KEYS.regions]);
   const prefix = args.bucketPrefix ?? (context[MANAGEMENT_CONTEXT_KEYS.assetBucketPrefix] as string | undefined);
+  // Before anything is written: a prefix that makes no valid bucket name would print upload commands that cannot work.
+  checkPackageTargets(prefix, regions, {
+    prefix: args.bucketPrefix !== undefined ? '--bucket-prefix' : `Context "${MANAGEMENT_CONTEXT_KEYS.assetBucketPrefix}"`,
+    regions: args.regions !== undefined ? '--regions' : `Context "${MANAGEMENT_CONTEXT_KEYS.regions}"`,
+  });
 
   const manifest = packageStackSet({ outDir: args.out, lambdaDir: args.lambdaDir, context });
   // Paths as the user can paste them: relative below the working directory, absolute elsewhere.

@@ -59,7 +59,7 @@ export const MAX_USAGE_DAYS = 455;
 /** Account × region targets in flight at most (each runs five rules at once). */
 export const MAX_CONCURRENCY = 64;
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -109,7 +109,7 @@ function nonEmpty(name: string, raw: string | undefined): string | undefined {
 }
 
 /** The node:util parser's messages name Node's own syntax; say it in ours. */
-function rephrase(e: { code?: string; message: string }): UsageError {
+export function rephrase(e: { code?: string; message: string }): UsageError {
   const option = /'(-[^']*)'/.exec(e.message)?.[1];
   switch (e.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':

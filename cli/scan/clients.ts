@@ -34,7 +34,7 @@ interface Stackable {
  * Tags each failed call with `service:Operation`, so an access error can name the exact action to
  * grant even when it reaches us wrapped in a rule's ResourceFetchError.
  */
-function tagFailures<C extends Stackable>(client: C, service: string): C {
+export function tagFailures<C extends Stackable>(client: C, service: string): C {
   client.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
       try {

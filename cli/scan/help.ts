@@ -126,6 +126,7 @@ export function mainHelp(): string {
     'Commands:',
     '  scan        Inventory IMDSv1 exposure across regions and accounts (read-only). See: imdsv2-guard scan --help',
     '  report      The same report from an AWS Config aggregator (--aggregator NAME). See: imdsv2-guard report --help',
+    '  doctor      Check that detection works per account and region, and StackSet rollout status (read-only). See: imdsv2-guard doctor --help',
     '',
     'Options:',
     '  -h, --help      This help.',

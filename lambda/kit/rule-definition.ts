@@ -30,3 +30,12 @@ export function ruleDescription(def: RuleDefinition<unknown>): string {
   const prefix = def.controls.length > 0 ? def.controls.join('/') : 'No Security Hub control (imdsv2-guard)';
   return `${prefix}: ${def.summary}`;
 }
+
+/**
+ * The AWS Config rule name a deployment gives a rule: `<prefix><id>`, followed by `-<control id>`
+ * for each Security Hub control with `controlIdsInName` (the StackSet member template always does
+ * this). The CDK construct names rules with it and `doctor` looks them up by it.
+ */
+export function configRuleName(def: Pick<RuleDefinition<unknown>, 'id' | 'controls'>, prefix: string, controlIdsInName: boolean): string {
+  return [`${prefix}${def.id}`, ...(controlIdsInName ? def.controls : [])].join('-');
+}

@@ -1,6 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
-import { flag, integer, jsonObject, list, oneOf, optionalContext, text } from '../context-values';
+import { flag, integer, jsonObject, list, named, oneOf, optionalContext, text } from '../context-values';
+import { accountIdProblem, roleNameProblem, stackNameProblem } from '../naming';
 import type { Imdsv2DeclarativePolicyProps, Imdsv2GuardrailsProps } from './imdsv2-guardrails';
 import { Imdsv2GuardrailsStack } from './imdsv2-guardrails-stack';
 
@@ -45,19 +46,21 @@ export function guardrailsConfigFromContext(node: Node): GuardrailsConfig {
   const K = GUARDRAIL_CONTEXT_KEYS;
   const opt = <T>(key: string, parse: (k: string, v: unknown) => T): T | undefined => optionalContext(node, key, parse);
   const anyText = (k: string, v: unknown) => text(k, v, true);
-  const stackName = opt(K.stackName, anyText);
+  const stackName = opt(K.stackName, (k, v) => named(k, text(k, v), stackNameProblem));
+  // Role names or patterns (`*`, `?`), or full ARN patterns, which are taken as given.
+  const roles = (k: string, v: unknown) => list(k, v).map((n) => (n.startsWith('arn:') ? n : named(k, n, (x) => roleNameProblem(x, true))));
   return {
     enabled: opt(K.enabled, flag) ?? false,
     stackName: stackName ?? DEFAULT_GUARDRAILS_STACK_NAME,
     props: {
       mode: opt(K.mode, (k, v) => oneOf(k, v, ['review', 'enforce'] as const)),
       targetIds: opt(K.targetIds, list),
-      breakGlassRoleNames: opt(K.breakGlassRoleNames, list),
-      exemptAccountIds: opt(K.exemptAccountIds, list),
+      breakGlassRoleNames: opt(K.breakGlassRoleNames, roles),
+      exemptAccountIds: opt(K.exemptAccountIds, (k, v) => list(k, v).map((id) => named(k, id, accountIdProblem))),
       maxHopLimit: opt(K.maxHopLimit, (k, v) => integer(k, v, { signed: true })),
       denyLaunchConfigurations: opt(K.denyLaunchConfigurations, flag),
       metadataDefaultsLock: opt(K.metadataDefaultsLock, (k, v) => oneOf(k, v, ['weakening', 'all'] as const)),
-      hardeningRoleNames: opt(K.hardeningRoleNames, list),
+      hardeningRoleNames: opt(K.hardeningRoleNames, roles),
       partition: opt(K.partition, anyText),
       declarativePolicy: opt(K.declarativePolicy, declarative),
     },

@@ -1,8 +1,11 @@
 import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
-import { fail, flag, integer, jsonObject, list, oneOf, optionalContext, text } from '../context-values';
+import { fail, flag, integer, jsonObject, list, named, oneOf, optionalContext, text } from '../context-values';
 import { PROJECT_ROOT } from '../bundling';
+import { assetBucketPrefixProblem, regionProblem, stackSetNameProblem } from '../naming';
+import { ORGANIZATION_ID_PATTERN } from './asset-bucket-stack';
+import { OU_ID_PATTERN } from './management-stack';
 import { Imdsv2GuardAssetBucketStack } from './asset-bucket-stack';
 import { Imdsv2GuardStackSetStack, type Imdsv2GuardStackSetStackProps } from './management-stack';
 import { MemberTemplate } from './member-template';
@@ -74,21 +77,32 @@ function stringMap(key: string, value: unknown): Record<string, string> {
   );
 }
 
+function eachNamed(key: string, values: string[], problem: (v: string) => string | undefined): string[] {
+  for (const v of values) named(key, v, problem);
+  return values;
+}
+
 /** Reads the management settings; the required ones only when `imdsv2-guard:management` is true. */
 export function managementConfigFromContext(node: Node, env: NodeJS.ProcessEnv = process.env): ManagementConfig | undefined {
   const K = MANAGEMENT_CONTEXT_KEYS;
   const opt = <T>(key: string, parse: (k: string, v: unknown) => T): T | undefined => optionalContext(node, key, parse);
   const req = <T>(key: string, parse: (k: string, v: unknown) => T, hint: string): T => opt(key, parse) ?? fail(key, `required with ${K.enabled}=true (${hint})`);
   if (!(opt(K.enabled, flag) ?? false)) return undefined;
-  const region = opt(K.region, trimmed) ?? env.CDK_DEFAULT_REGION;
+  const region = opt(K.region, (k, v) => named(k, trimmed(k, v), regionProblem)) ?? env.CDK_DEFAULT_REGION;
+  const regions = req(K.regions, (k, v) => eachNamed(k, list(k, v), regionProblem), 'e.g. us-east-1,eu-west-1');
+  const bucketRegions = [...new Set([...(region ? [region] : []), ...regions])];
   return {
     enabled: true,
-    organizationId: req(K.organizationId, trimmed, 'e.g. o-a1b2c3d4e5'),
-    organizationalUnitIds: req(K.organizationalUnitIds, list, 'e.g. ou-ab12-cdefgh34,ou-ab12-ijklmn56 or the root r-ab12'),
-    regions: req(K.regions, list, 'e.g. us-east-1,eu-west-1'),
-    assetBucketPrefix: req(K.assetBucketPrefix, trimmed, 'e.g. acme-imdsv2-guard'),
+    organizationId: req(K.organizationId, (k, v) => named(k, trimmed(k, v), (id) => (new RegExp(ORGANIZATION_ID_PATTERN).test(id) ? undefined : `"${id}" is not an AWS Organizations id (e.g. o-a1b2c3d4e5)`)), 'e.g. o-a1b2c3d4e5'),
+    organizationalUnitIds: req(
+      K.organizationalUnitIds,
+      (k, v) => eachNamed(k, list(k, v), (id) => (OU_ID_PATTERN.test(id) ? undefined : `"${id}" is not an OU id (ou-xxxx-xxxxxxxx) nor a root id (r-xxxx)`)),
+      'e.g. ou-ab12-cdefgh34,ou-ab12-ijklmn56 or the root r-ab12',
+    ),
+    regions,
+    assetBucketPrefix: req(K.assetBucketPrefix, (k, v) => named(k, trimmed(k, v), (p) => assetBucketPrefixProblem(p, bucketRegions)), 'e.g. acme-imdsv2-guard'),
     region: region ?? fail(K.region, 'required: the StackSet region (or run with a default region configured)'),
-    stackSetName: opt(K.stackSetName, trimmed),
+    stackSetName: opt(K.stackSetName, (k, v) => named(k, trimmed(k, v), stackSetNameProblem)),
     callAs: opt(K.callAs, (k, v) => oneOf(k, v, ['SELF', 'DELEGATED_ADMIN'] as const)),
     failureTolerancePercentage: opt(K.failureTolerancePercentage, integer),
     maxConcurrentPercentage: opt(K.maxConcurrentPercentage, integer),

@@ -6,7 +6,9 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { RULE_IDS, type RuleId } from '../../lambda/rules/catalog';
 import { PROJECT_ROOT } from '../bundling';
-import { configFromContext } from '../context';
+import { configFromContext, CONTEXT_KEYS, longestRuleName } from '../context';
+import { fail } from '../context-values';
+import { assetBucketPrefixProblem, regionProblem, ruleNamePrefixProblem } from '../naming';
 import { HELPER_ENTRIES, type Imdsv2RemediationsSettings } from '../remediation';
 import { Imdsv2GuardMemberStack, type MemberRemediationMode, type MemberRemediationOptions } from './imdsv2-guard-member-stack';
 import { zip } from './zip';
@@ -160,6 +162,9 @@ export function synthMemberTemplate(
   try {
     const app = new App({ outdir, context: { ...context } });
     const { props } = configFromContext(app.node);
+    // The member template always names rules with their control ids: the prefix must leave room for them.
+    const prefixProblem = ruleNamePrefixProblem(props.ruleNamePrefix ?? '', longestRuleName(true));
+    if (prefixProblem) fail(CONTEXT_KEYS.ruleNamePrefix, `${prefixProblem} (the StackSet member template adds the control ids)`);
     const remediation = memberRemediation(props.remediation);
     const stack = new Imdsv2GuardMemberStack(app, 'Imdsv2GuardMember', {
       functionKeys,
@@ -229,6 +234,21 @@ export function readPackage(dir: string): { manifest: StackSetManifest; template
     throw new Error(`${path.join(dir, manifest.template.file)} changed since it was packaged: run \`npm run package:stackset\` again`);
   }
   return { manifest, template: JSON.parse(body.toString('utf8')) };
+}
+
+/**
+ * Checks what packaging prints commands for, before anything is written: every region name, and
+ * `<prefix>-<region>` as a bucket name in each. `keys` name where each value came from (a flag or a
+ * context key), for the one-line error.
+ */
+export function checkPackageTargets(prefix: string | undefined, regions: readonly string[] | undefined, keys: { readonly prefix: string; readonly regions: string }): void {
+  for (const r of regions ?? []) {
+    const problem = regionProblem(r);
+    if (problem) throw new Error(`${keys.regions}: ${problem}`);
+  }
+  if (prefix === undefined) return;
+  const problem = assetBucketPrefixProblem(prefix, regions ?? []);
+  if (problem) throw new Error(`${keys.prefix}: ${problem}`);
 }
 
 /** The bucket a region's stacks read: `<prefix>-<region>`. */

@@ -56,6 +56,18 @@ export interface SeedResult {
  */
 export type HistoryItemInput = object;
 
+/** A ConfigRuleEvaluationStatus as the API returns it, times as Dates. */
+export interface RuleEvaluationStatusInput {
+  readonly FirstEvaluationStarted?: boolean;
+  readonly FirstActivatedTime?: Date;
+  readonly LastSuccessfulInvocationTime?: Date;
+  readonly LastFailedInvocationTime?: Date;
+  readonly LastSuccessfulEvaluationTime?: Date;
+  readonly LastFailedEvaluationTime?: Date;
+  readonly LastErrorCode?: string;
+  readonly LastErrorMessage?: string;
+}
+
 interface FailRule {
   remaining: number;
   readonly predicate: (evaluation: RecordedEvaluation) => boolean;
@@ -77,6 +89,10 @@ export class ConfigStandIn {
   private readonly store = new Map<string, Map<string, StoredResult>>();
   /** resourceType|resourceId → items (API shape). */
   private readonly history = new Map<string, Record<string, unknown>[]>();
+  /** region|ruleName → ConfigRuleEvaluationStatus (API shape), for DescribeConfigRuleEvaluationStatus. */
+  private readonly ruleStatuses = new Map<string, Record<string, unknown>>();
+  /** region → RemediationConfiguration list (API shape), for DescribeRemediationConfigurations. */
+  private readonly remediations = new Map<string, Record<string, unknown>[]>();
 
   constructor(defaultRuleName = DEFAULT_RULE_NAME) {
     this.defaultRuleName = defaultRuleName;
@@ -136,7 +152,26 @@ export class ConfigStandIn {
     this.history.set(key, items);
   }
 
+  /**
+   * What DescribeConfigRuleEvaluationStatus answers for a rule in a region (moto 5.2.1 lacks the
+   * operation). Times are Dates. Rules without one are left out of the answer, as the API
+   * reference says AWS Config does for custom Lambda rules.
+   */
+  setRuleEvaluationStatus(region: string, ruleName: string, status: RuleEvaluationStatusInput): void {
+    const api: Record<string, unknown> = { ConfigRuleName: ruleName };
+    for (const [k, v] of Object.entries(status)) if (v !== undefined) api[k] = v instanceof Date ? epochSeconds(v) : v;
+    this.ruleStatuses.set(`${region}|${ruleName}`, api);
+  }
+
+  /** What DescribeRemediationConfigurations answers in a region (moto 5.2.1 lacks the operation). */
+  setRemediationConfiguration(region: string, configuration: { readonly ConfigRuleName: string; readonly TargetId: string; readonly Automatic: boolean }): void {
+    const list = (this.remediations.get(region) ?? []).filter((r) => r.ConfigRuleName !== configuration.ConfigRuleName);
+    this.remediations.set(region, [...list, { TargetType: 'SSM_DOCUMENT', ...configuration }]);
+  }
+
   reset(): void {
+    this.ruleStatuses.clear();
+    this.remediations.clear();
     this.puts.length = 0;
     this.tokenRules.clear();
     this.failRules.length = 0;
@@ -153,6 +188,10 @@ export class ConfigStandIn {
         return this.getComplianceDetailsByConfigRule(request);
       case 'GetResourceConfigHistory':
         return this.getResourceConfigHistory(request);
+      case 'DescribeConfigRuleEvaluationStatus':
+        return this.describeConfigRuleEvaluationStatus(request);
+      case 'DescribeRemediationConfigurations':
+        return this.describeRemediationConfigurations(request);
       default:
         return undefined;
     }
@@ -302,6 +341,20 @@ export class ConfigStandIn {
       configurationItems: page,
       ...(more ? { nextToken: encodeToken(String(offset + limit)) } : {}),
     });
+  }
+
+  private describeConfigRuleEvaluationStatus(request: AwsRequest): FrontResponse {
+    const names = Array.isArray(request.json?.ConfigRuleNames) ? (request.json!.ConfigRuleNames as string[]) : undefined;
+    const inRegion = [...this.ruleStatuses.entries()].filter(([key]) => key.startsWith(`${request.region}|`)).map(([, s]) => s);
+    const wanted = names ? inRegion.filter((s) => names.includes(s.ConfigRuleName as string)) : inRegion;
+    return jsonResponse(request, { ConfigRulesEvaluationStatus: wanted });
+  }
+
+  private describeRemediationConfigurations(request: AwsRequest): FrontResponse {
+    const names = request.json?.ConfigRuleNames;
+    if (!Array.isArray(names)) return validation(request, "Value null at 'configRuleNames' failed to satisfy constraint: Member must not be null");
+    const found = (this.remediations.get(request.region) ?? []).filter((r) => names.includes(r.ConfigRuleName as string));
+    return jsonResponse(request, { RemediationConfigurations: found });
   }
 
   private storeResult(ruleName: string, result: StoredResult): void {

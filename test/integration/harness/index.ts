@@ -11,6 +11,7 @@ export {
   type SeedResult,
   type StoredResult,
   type HistoryItemInput,
+  type RuleEvaluationStatusInput,
 } from './config-stand-in';
 export { type WarmPoolInstance, type AutoScalingStandIn } from './autoscaling-stand-in';
 export { type AccountDefaults, type Ec2StandIn, type ModifyDefaultsRecord } from './ec2-stand-in';
