@@ -258,9 +258,9 @@ async function main(): Promise<void> {
       `machine: ${machine.cpuModel}, ${machine.cores} cores, ${thousands(machine.totalMemoryMB)} MB RAM, ${machine.os}, node ${machine.node}, ${machine.moto}, load average at start ${machine.loadAverageAtStart.join(' ')}\n\n` +
       `${table}\n\n` +
       'API calls are counted at the HTTP layer (the recording front before moto, or the synthetic endpoint). minimum = the\n' +
-      'describes at the maximum page size + ceil(N/100) PutEvaluations (formulas in bench/results.json); it leaves out the\n' +
-      'stale-result clean-up (GetComplianceDetailsByConfigRule, 100 results a call), which a periodic rule needs to report\n' +
-      'deleted resources. The 10,000 and 100,000-instance sweeps run against a synthetic endpoint that pages AWS-shaped\n' +
+      'describes at the maximum page size + the reads of the results Config holds (GetComplianceDetailsByConfigRule, 100 a\n' +
+      'call, at least one) + one PutEvaluations per 100 evaluations that had to be sent (formulas in bench/results.json).\n' +
+      'The 10,000 and 100,000-instance sweeps run against a synthetic endpoint that pages AWS-shaped\n' +
       `instances (${thousands(tenK?.instanceXmlBytes ?? 0)} B of XML each) 1,000 a call, not moto. Peak RSS is process.resourceUsage().maxRSS of the\n` +
       'child node running the bundle; "anonymous" excludes the file-backed pages of the node binary.\n',
   );
