@@ -2,11 +2,12 @@ import { truncateAnnotation } from './verdict';
 
 /**
  * A 32-bit fingerprint of a result as AWS Config stores it: its compliance type, exactly, in the low
- * two bits, and a hash of its annotation in the rest. The sweep keeps one per resource Config holds
- * (4 bytes beside the id in an IdSet) and sends an evaluation only where the new verdict's fingerprint
- * differs. A compliance type change is therefore never missed; an annotation change is missed only
- * when two annotations of the same type collide in 30 bits (about one in a billion per change), and
- * then only the text, not the verdict, stays behind until the next change.
+ * two bits, and a hash of its annotation in the top 29. Bit 2 is always clear: the sweep uses it to
+ * mark a resource as listed (`LISTED`) in the same IdSet, 4 bytes beside the id, so one set holds
+ * what Config holds and what the sweep saw. The sweep sends an evaluation only where the new verdict's
+ * fingerprint differs. A compliance type change is therefore never missed; an annotation change is
+ * missed only when two annotations of the same type collide in 29 bits (about one in 500 million per
+ * change), and then only the text, not the verdict, stays behind until the next change.
  */
 const TYPE_CODE: Readonly<Record<string, number>> = { COMPLIANT: 1, NON_COMPLIANT: 2, NOT_APPLICABLE: 3 };
 
@@ -19,5 +20,11 @@ export function resultFingerprint(complianceType: string, annotation: string | u
     h = Math.imul(h, 0x01000193);
   }
   // 0 for anything else (INSUFFICIENT_DATA): never equal to a verdict's fingerprint, so it is re-sent.
-  return (h & ~3) | (TYPE_CODE[complianceType] ?? 0);
+  return (h & ~7) | (TYPE_CODE[complianceType] ?? 0);
 }
+
+/** Marks, in a fingerprint's value, a resource the sweep has listed. Never set by `resultFingerprint`. */
+export const LISTED = 4;
+
+/** The value of a listed resource Config holds no result for: type code 0 matches no verdict. */
+export const NOT_HELD = 0;

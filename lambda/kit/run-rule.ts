@@ -12,7 +12,7 @@ import { isSmallFunction } from './memory';
 import { parseParameters } from './parameters';
 import type { AccountRule, ResourceRule, RuleContext } from './rule-module';
 import { currentResults } from './current-results';
-import { resultFingerprint } from './result-fingerprint';
+import { LISTED, NOT_HELD, resultFingerprint } from './result-fingerprint';
 import type { Verdict } from './verdict';
 
 /** What a handler needs besides the event: injected so tests can supply their own. */
@@ -182,7 +182,8 @@ async function sweep<P, S>(
     });
   };
 
-  // 1. What Config holds. Compact: ~40 bytes per resource in an IdSet (id bytes, hash, fingerprint).
+  // 1. What Config holds. Compact: ~40 bytes per resource in one IdSet (id bytes, hash, fingerprint),
+  // which also marks what the listing saw (LISTED), so the sweep keeps no second set.
   const held = new IdSet();
   for await (const page of currentResults(deps.clients.config, ruleName, type)) {
     counts.resultPagesRead += 1;
@@ -196,16 +197,17 @@ async function sweep<P, S>(
   counts.held = held.size;
 
   // 2. The estate, sending only what differs from what Config holds.
-  const seen = new IdSet();
   let stopped = false;
   for await (const page of rule.listPages(ctx)) {
     counts.pagesRead += 1;
     for (const subject of page) {
       const id = rule.resourceIdOf(subject);
-      if (!seen.add(id)) continue; // a resource listed twice (moved between pages) is evaluated once
+      const known = held.get(id);
+      if (known !== undefined && (known & LISTED) !== 0) continue; // listed twice (moved between pages): evaluated once
+      held.set(id, (known ?? NOT_HELD) | LISTED);
       counts.resourcesEvaluated += 1;
       const verdict = rule.evaluate(subject, params, now);
-      if (held.get(id) === resultFingerprint(verdict.complianceType, verdict.annotation)) {
+      if (known === resultFingerprint(verdict.complianceType, verdict.annotation)) {
         counts.unchanged += 1;
         continue;
       }
@@ -226,7 +228,7 @@ async function sweep<P, S>(
   // 3. Results of resources no longer listed: cleared once, then held as NOT_APPLICABLE (or no longer held).
   const gone = resultFingerprint('NOT_APPLICABLE', GONE_ANNOTATION);
   for (const [id, fingerprint] of held.entries()) {
-    if (seen.has(id) || fingerprint === gone) continue;
+    if ((fingerprint & LISTED) !== 0 || fingerprint === gone) continue;
     if (outOfTime()) return stopCleanly('stale-result clean-up');
     counts.staleCleared += 1;
     await sink.add(toEvaluation(type, id, notApplicable(GONE_ANNOTATION), notificationTime));
