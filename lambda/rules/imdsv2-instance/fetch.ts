@@ -1,5 +1,5 @@
 import { KitError } from '../../kit/errors';
-import type { Instance } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, paginateDescribeInstances, type Instance } from '@aws-sdk/client-ec2';
 import type { ConfigurationItem } from '../../kit/configuration-item';
 import { isSmallFunction } from '../../kit/memory';
 import type { RuleContext } from '../../kit/rule-module';
@@ -7,9 +7,6 @@ import { errorName, fetchError, tagListToMap } from '../common/aws-reads';
 import { normaliseMetadataOptions } from '../common/metadata-options';
 import type { InstanceParameters } from './definition';
 import type { InstanceSubject } from './subject';
-
-/** The EC2 commands, loaded on first use (esbuild inlines ./ec2-commands as a lazily initialised module). */
-const ec2 = () => require('./ec2-commands') as typeof import('./ec2-commands');
 
 /** DescribeInstances' largest page: the fewest calls. */
 const LARGEST_PAGE = 1000;
@@ -40,7 +37,7 @@ export function subjectFromInstance(instance: Instance): InstanceSubject {
 
 async function describeOne(ctx: RuleContext<unknown>, instanceId: string): Promise<Instance | undefined> {
   try {
-    const out = await ctx.clients.ec2.send(new (ec2().DescribeInstancesCommand)({ InstanceIds: [instanceId] }));
+    const out = await ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
     return out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
   } catch (e) {
     if (errorName(e) === 'InvalidInstanceID.NotFound') return undefined;
@@ -76,7 +73,7 @@ export async function instanceFromItem(
 /** Every instance in the region, a page at a time (`instancePageSize`). */
 export async function* instancePages(ctx: RuleContext<unknown>): AsyncGenerator<InstanceSubject[]> {
   try {
-    for await (const page of ec2().paginateDescribeInstances({ client: ctx.clients.ec2, pageSize: instancePageSize() }, {})) {
+    for await (const page of paginateDescribeInstances({ client: ctx.clients.ec2, pageSize: instancePageSize() }, {})) {
       yield (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).map(subjectFromInstance);
     }
   } catch (e) {

@@ -1,2 +1,0 @@
-// Loaded on first use only (see ../client-loaders.ts).
-export { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
