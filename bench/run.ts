@@ -2,17 +2,20 @@
 // costs against moto beside the theoretical minimum, what a 100,000-instance sweep costs the Lambda
 // process, and `scan` beside the equivalent awscli chain. Prints one table; writes bench/results.json.
 //
-//   tsx bench/run.ts [--quick] [--moto-10k] [--runs N]
+//   tsx bench/run.ts [--quick] [--moto-10k] [--runs N] [--only changes|load]
 //     --quick     fewer load runs, N=10,000 instead of 100,000 for the big sweep (a smoke run)
+//     --only      just one section: `changes` (evaluations recorded per sweep) or `load` (bundle load)
 //     --moto-10k  also sweep 10,000 instances in moto (slow: ~2 min more; moto pages by reservation)
 //     --runs N    fresh node processes per bundle for load times (default 21, at least 15)
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RULE_IDS } from '../lambda/rules/catalog';
-import { startFront, startMoto, type Front, type MotoServer } from '../test/integration/harness';
+import { readFileSync } from 'node:fs';
+import { sdkEnv, startFront, startMoto, type Front, type MotoServer } from '../test/integration/harness';
 import { addInstances, changeEventCounts, seedEstate, sweepCounts, type CallCount } from './lib/api-calls';
-import { bigSweep, estimatedLambdaSeconds, lambdaNodeArgs, type BigSweep } from './lib/big-sweep';
-import { benchOutDir, buildConfigClientBaseline, measureLoadTimes, writeEmptyModule, type LoadTime } from './lib/load-time';
+import { bigSweep, changedSweeps, estimatedLambdaSeconds, lambdaNodeArgs, type BigSweep, type ChangedSweepRun } from './lib/big-sweep';
+import { benchOutDir, buildConfigClientBaseline, measureColdStarts, measureLoadTimes, writeEmptyModule, type ColdStart, type LoadTime } from './lib/load-time';
+import { startSyntheticAws } from './lib/synthetic-aws';
 import { machineInfo } from './lib/machine';
 import { startMotoPager, type MotoPager } from './lib/moto-pager';
 import { scanVsCli, type ScanVsCli } from './lib/scan-vs-cli';
@@ -27,10 +30,17 @@ const runsArg = args.indexOf('--runs');
 const LOAD_RUNS = runsArg >= 0 ? Math.max(15, Number(args[runsArg + 1])) : QUICK ? 15 : 21;
 const ESTATE = 1_000;
 const BIG = QUICK ? 10_000 : 100_000;
+const onlyArg = args.indexOf('--only');
+const ONLY = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
+if (ONLY !== undefined && ONLY !== 'changes' && ONLY !== 'load') throw new Error(`--only takes changes or load, not ${ONLY}`);
+/** Sizes of the "evaluations recorded per sweep" rows. */
+const CHANGE_SIZES = QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000];
 
 // The SDK warns once per process that it will need node 22 from 2027; it is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+/** A test fixture event (test/fixtures), as AWS Config sends it. */
+const fixtureEvent = (name: string): unknown => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8'));
 const plural = (n: number, word: string) => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
 const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
@@ -53,7 +63,37 @@ async function main(): Promise<void> {
     { name: 'baseline: Config client only', file: await buildConfigClientBaseline(ROOT, out) },
     ...RULE_IDS.map((id) => ({ name: id, file: join(ROOT, 'dist', 'lambda', id, 'index.js') })),
   ];
-  const loads = await measureLoadTimes(targets, LOAD_RUNS);
+  const loads = ONLY === 'changes' ? [] : await measureLoadTimes(targets, LOAD_RUNS);
+
+  // 1b. Cold start of the change paths that only call PutEvaluations (EC2 / Auto Scaling load lazily),
+  // beside the Config-client-only bundle sending one PutEvaluations: require + first invocation.
+  let colds: ColdStart[] = [];
+  if (ONLY !== 'changes') {
+    log(`cold starts of the change paths: ${LOAD_RUNS} fresh node processes each`);
+    const endpoint = await startSyntheticAws({ instances: 0 });
+    try {
+      colds = await measureColdStarts(
+        [
+          { name: 'baseline: Config client only, one PutEvaluations', file: targets[1].file, event: { resultToken: 'bench' } },
+          { name: 'imdsv2-instance change (item carries metadata options)', file: join(ROOT, 'dist', 'lambda', 'imdsv2-instance', 'index.js'), event: fixtureEvent('instance-change-ok.json') },
+          { name: 'imdsv2-launch-configuration change', file: join(ROOT, 'dist', 'lambda', 'imdsv2-launch-configuration', 'index.js'), event: fixtureEvent('launch-configuration-change-ok.json') },
+        ],
+        sdkEnv(endpoint),
+        LOAD_RUNS,
+      );
+    } finally {
+      await endpoint.stop();
+    }
+  }
+
+  // 1c. Evaluations recorded per sweep: first, unchanged, 1% changed (synthetic endpoint keeping results as Config does).
+  const changes: ChangedSweepRun[] = [];
+  if (ONLY !== 'load') {
+    for (const n of CHANGE_SIZES) {
+      log(`evaluations per sweep at N=${thousands(n)}: first, unchanged, 1% changed (child node, no flags)`);
+      changes.push(...(await changedSweeps(ROOT, n)));
+    }
+  }
 
   // 2. API calls per evaluation against moto, counted at the front.
   let moto: MotoServer | undefined;
@@ -63,7 +103,7 @@ async function main(): Promise<void> {
   let estateSeedMs = 0;
   let scan: ScanVsCli | undefined;
   let moto10kSeedMs: number | undefined;
-  try {
+  if (!ONLY) try {
     moto = await startMoto();
     pager = await startMotoPager(moto.url);
     front = await startFront({ upstream: pager.url });
@@ -96,27 +136,30 @@ async function main(): Promise<void> {
   }
 
   // 2b/3. Big sweeps against the synthetic endpoint, in a child node process.
-  log('sweep 10,000 synthetic instances (child node, no flags)');
-  const tenK = await bigSweep(ROOT, 10_000);
-  counts.push({ ...tenK.counts, note: 'synthetic endpoint paging 1,000 instances a call, as EC2 does (10,000 in moto with real paging is too slow: see README)' });
   const big: BigSweep[] = [];
-  if (BIG !== 10_000) {
-    log(`sweep ${thousands(BIG)} synthetic instances (child node, no flags)`);
-    big.push(await bigSweep(ROOT, BIG));
-  } else {
-    big.push(tenK);
-  }
-  const bundle = join(ROOT, 'dist', 'lambda', 'imdsv2-instance', 'index.js');
-  // 128 MB: the smallest Lambda; 256 MB: what the CDK construct deploys by default (lib/imdsv2-rule.ts).
-  for (const memory of [128, 256]) {
-    log(`sweep ${thousands(BIG)} synthetic instances (child node, Lambda ${memory} MB heap flags)`);
-    big.push(await bigSweep(ROOT, BIG, lambdaNodeArgs(memory), bundle, memory));
+  let tenK: BigSweep | undefined;
+  if (!ONLY) {
+    log('sweep 10,000 synthetic instances (child node, no flags)');
+    tenK = await bigSweep(ROOT, 10_000);
+    counts.push({ ...tenK.counts, note: 'synthetic endpoint paging 1,000 instances a call, as EC2 does (10,000 in moto with real paging is too slow: see README)' });
+    if (BIG !== 10_000) {
+      log(`sweep ${thousands(BIG)} synthetic instances (child node, no flags)`);
+      big.push(await bigSweep(ROOT, BIG));
+    } else {
+      big.push(tenK);
+    }
+    const bundle = join(ROOT, 'dist', 'lambda', 'imdsv2-instance', 'index.js');
+    // 128 MB: the smallest Lambda; 256 MB: what the CDK construct deploys by default (lib/imdsv2-rule.ts).
+    for (const memory of [128, 256]) {
+      log(`sweep ${thousands(BIG)} synthetic instances (child node, Lambda ${memory} MB heap flags)`);
+      big.push(await bigSweep(ROOT, BIG, lambdaNodeArgs(memory), bundle, memory));
+    }
   }
 
   // Table
   const rows: Row[] = [];
   const baseline = loads.find((l) => l.name === 'baseline: Config client only')!;
-  for (const [i, l] of loads.entries()) {
+  for (const [i, l] of (baseline ? loads : []).entries()) {
     const isBaseline = l.name.startsWith('baseline');
     rows.push({
       section: i === 0,
@@ -130,11 +173,41 @@ async function main(): Promise<void> {
       ],
     });
   }
+  const coldBase = colds[0];
+  for (const [i, c] of colds.entries()) {
+    const isBaseline = i === 0;
+    rows.push({
+      section: i === 0,
+      cells: [
+        i === 0 ? 'change-path cold start' : '',
+        c.name,
+        `require + first invocation p50 ${c.coldMs.median} ms (p90 ${c.coldMs.p90}), CPU p50 ${c.coldCpuMs.median} ms; require alone p50 ${c.requireMs.median} ms`,
+        isBaseline ? '' : `Config-only: ${coldBase.coldMs.median} ms, CPU ${coldBase.coldCpuMs.median} ms, require ${coldBase.requireMs.median} ms`,
+        isBaseline
+          ? ''
+          : `${round(c.coldMs.median / coldBase.coldMs.median, 2)}x cold, ${round(c.coldCpuMs.median / coldBase.coldCpuMs.median, 2)}x CPU, ${round(c.requireMs.median / coldBase.requireMs.median, 2)}x require`,
+        i === 0 ? `goal: at most 1.3x; median of ${c.runs} fresh node processes each` : '',
+      ],
+    });
+  }
+  for (const [i, c] of changes.entries()) {
+    rows.push({
+      section: i === 0,
+      cells: [
+        i === 0 ? 'evaluations per sweep' : '',
+        `imdsv2-instance N=${thousands(c.n)}, ${c.run} (synthetic, ${thousands(c.held)} results held)`,
+        `${thousands(c.evaluations)} evaluations recorded; ${plural(c.counts.calls, 'call')} = ${thousands(c.counts.reads)} describes + ${thousands(c.counts.cleanupReads)} result reads + ${thousands(c.counts.puts)} PutEvaluations; wall ${round(c.wallMs / 1000, 1)} s, CPU ${round(c.cpuMs / 1000, 1)} s, peak RSS ${c.peakRssMB} MB`,
+        `${thousands(c.counts.minimum)}`,
+        `${c.counts.ratio}x`,
+        c.run === 'first sweep' ? 'a re-send-everything sweep records N every run' : c.run === 'unchanged re-sweep' ? 'nothing changed: nothing recorded' : 'every hundredth instance flipped HttpTokens',
+      ],
+    });
+  }
   const shown = counts.filter((c) => c.kind === 'change' || c.rule === 'imdsv2-account-defaults' || c.run !== 'first');
   for (const [i, c] of shown.entries()) {
     const parts = [plural(c.reads, 'read'), `${thousands(c.puts)} PutEvaluations`];
-    if (c.cleanupReads) parts.push(plural(c.cleanupReads, 'clean-up read'));
-    const withoutCleanup = c.cleanupReads ? ` (${round((c.calls - c.cleanupReads) / c.minimum, 2)}x without clean-up)` : '';
+    if (c.cleanupReads) parts.push(plural(c.cleanupReads, 'result read'));
+    const withoutCleanup = '';
     rows.push({
       section: i === 0,
       cells: [
@@ -185,10 +258,10 @@ async function main(): Promise<void> {
       `machine: ${machine.cpuModel}, ${machine.cores} cores, ${thousands(machine.totalMemoryMB)} MB RAM, ${machine.os}, node ${machine.node}, ${machine.moto}, load average at start ${machine.loadAverageAtStart.join(' ')}\n\n` +
       `${table}\n\n` +
       'API calls are counted at the HTTP layer (the recording front before moto, or the synthetic endpoint). minimum = the\n' +
-      'describes at the maximum page size + ceil(N/100) PutEvaluations (formulas in bench/results.json); it leaves out the\n' +
-      'stale-result clean-up (GetComplianceDetailsByConfigRule, 100 results a call), which a periodic rule needs to report\n' +
-      'deleted resources. The 10,000 and 100,000-instance sweeps run against a synthetic endpoint that pages AWS-shaped\n' +
-      `instances (${thousands(tenK.instanceXmlBytes)} B of XML each) 1,000 a call, not moto. Peak RSS is process.resourceUsage().maxRSS of the\n` +
+      'describes at the maximum page size + the reads of the results Config holds (GetComplianceDetailsByConfigRule, 100 a\n' +
+      'call, at least one) + one PutEvaluations per 100 evaluations that had to be sent (formulas in bench/results.json).\n' +
+      'The 10,000 and 100,000-instance sweeps run against a synthetic endpoint that pages AWS-shaped\n' +
+      `instances (${thousands(tenK?.instanceXmlBytes ?? 0)} B of XML each) 1,000 a call, not moto. Peak RSS is process.resourceUsage().maxRSS of the\n` +
       'child node running the bundle; "anonymous" excludes the file-backed pages of the node binary.\n',
   );
 
@@ -202,7 +275,9 @@ async function main(): Promise<void> {
     estateSeedMs,
     moto10kSeedMs,
     bigSweeps: big.map(({ child, ...rest }) => ({ ...rest, child: { ...child } })),
-    tenThousandSynthetic: (({ child, ...rest }) => rest)(tenK),
+    tenThousandSynthetic: tenK ? (({ child, ...rest }) => rest)(tenK) : undefined,
+    coldStarts: colds,
+    evaluationsPerSweep: changes.map(({ counts: c, ...rest }) => ({ ...rest, calls: c.calls, byOperation: c.byOperation, minimum: c.minimum, minimumFormula: c.minimumFormula, ratio: c.ratio })),
     scanVsCli: scan,
     table,
   };

@@ -32,7 +32,7 @@ export interface CallCount {
   readonly evaluations: number;
   readonly calls: number;
   readonly byOperation: Readonly<Record<string, number>>;
-  /** Everything but PutEvaluations and the clean-up's GetComplianceDetailsByConfigRule. */
+  /** Everything but PutEvaluations and the reads of what Config holds (GetComplianceDetailsByConfigRule). */
   readonly reads: number;
   readonly puts: number;
   readonly cleanupReads: number;
@@ -211,20 +211,27 @@ export async function addInstances(moto: MotoServer, count: number): Promise<voi
   ec2.destroy();
 }
 
-export const sweepMinimum: Record<string, (n: number) => { minimum: number; formula: string }> = {
-  'imdsv2-instance': (n) => ({
-    minimum: ceil(n / 1000) + ceil(n / 100),
-    formula: `ceil(N/1000) DescribeInstances + ceil(N/100) PutEvaluations`,
+/**
+ * The fewest calls a sweep that records only what changed can make: the describes at the largest page,
+ * the reads of what Config holds (GetComplianceDetailsByConfigRule, 100 a call, at least one), and one
+ * PutEvaluations per 100 evaluations that had to be sent (`changed`: new, different, or stale).
+ */
+export const sweepMinimum: Record<string, (n: number, held: number, changed: number) => { minimum: number; formula: string }> = {
+  'imdsv2-instance': (n, held, changed) => ({
+    minimum: ceil(n / 1000) + resultReads(held) + ceil(changed / 100),
+    formula: `ceil(N/1000) DescribeInstances + max(1, ceil(held/100)) GetComplianceDetailsByConfigRule + ceil(changed/100) PutEvaluations`,
   }),
-  'imdsv2-launch-template': (n) => ({
-    minimum: ceil(n / 200) + ceil((2 * n) / 200) + ceil(n / 100),
-    formula: `ceil(N/200) DescribeLaunchTemplates (tags) + ceil(2N/200) account-wide DescribeLaunchTemplateVersions ($Default,$Latest) + ceil(N/100) PutEvaluations`,
+  'imdsv2-launch-template': (n, held, changed) => ({
+    minimum: ceil(n / 200) + ceil((2 * n) / 200) + resultReads(held) + ceil(changed / 100),
+    formula: `ceil(N/200) DescribeLaunchTemplates (tags) + ceil(2N/200) account-wide DescribeLaunchTemplateVersions ($Default,$Latest) + max(1, ceil(held/100)) GetComplianceDetailsByConfigRule + ceil(changed/100) PutEvaluations`,
   }),
-  'imdsv2-launch-configuration': (n) => ({
-    minimum: ceil(n / 100) + ceil(n / 100),
-    formula: `ceil(N/100) DescribeLaunchConfigurations + ceil(N/100) PutEvaluations`,
+  'imdsv2-launch-configuration': (n, held, changed) => ({
+    minimum: ceil(n / 100) + resultReads(held) + ceil(changed / 100),
+    formula: `ceil(N/100) DescribeLaunchConfigurations + max(1, ceil(held/100)) GetComplianceDetailsByConfigRule + ceil(changed/100) PutEvaluations`,
   }),
 };
+
+const resultReads = (held: number): number => Math.max(1, ceil(held / 100));
 
 /**
  * A periodic sweep over the estate, twice: the first run (Config holds no results), then the steady
@@ -232,11 +239,13 @@ export const sweepMinimum: Record<string, (n: number) => { minimum: number; form
  */
 export async function sweepCounts(front: Front, rule: string, n: number, note?: string): Promise<CallCount[]> {
   front.reset();
-  const { minimum, formula } = sweepMinimum[rule](n);
   const out: CallCount[] = [];
   for (const run of ['first', 'steady'] as const) {
-    const event = scheduledEvent({ ruleName: `bench-${rule}` });
+    const ruleName = `bench-${rule}`;
+    const held = front.config.allResults(ruleName).length;
+    const event = scheduledEvent({ ruleName });
     const r = await invokeCounted(front, rule, event);
+    const { minimum, formula } = sweepMinimum[rule](n, held, r.returned.length);
     out.push(tally(r.calls, { rule, kind: 'sweep', n, source: 'moto', run, evaluations: r.returned.length, minimum, minimumFormula: formula, ms: r.ms, note }));
   }
   return out;

@@ -44,8 +44,9 @@ export interface BigSweep {
 }
 
 /**
- * A steady-state periodic sweep of `n` synthetic instances (Config already holds a result for each),
- * run by the imdsv2-instance bundle in a fresh child `node`, against the synthetic endpoint.
+ * The heaviest periodic sweep of `n` synthetic instances: Config already holds a result for each, and
+ * none matches (so the sweep keeps all n fingerprints and still sends every evaluation). Run by the
+ * imdsv2-instance bundle in a fresh child `node`, against the synthetic endpoint.
  */
 export async function bigSweep(
   root: string,
@@ -66,7 +67,7 @@ export async function bigSweep(
     const child = await runHandlerInChild(bundle, event, env, 900_000, nodeArgs);
     const cpuMs = child.cpuUserMs + child.cpuSystemMs;
     const calls = [...aws.calls].flatMap(([operation, count]) => Array.from({ length: count }, () => ({ operation })));
-    const { minimum, formula } = sweepMinimum['imdsv2-instance'](n);
+    const { minimum, formula } = sweepMinimum['imdsv2-instance'](n, n, aws.stats.evaluations);
     const counts = tally(calls, {
       rule: 'imdsv2-instance',
       kind: 'sweep',
@@ -99,6 +100,68 @@ export async function bigSweep(
       counts,
       child,
     };
+  } finally {
+    await aws.stop();
+  }
+}
+
+/** One of the three sweeps `changedSweeps` runs. */
+export interface ChangedSweepRun {
+  readonly n: number;
+  readonly run: 'first sweep' | 'unchanged re-sweep' | '1% changed';
+  /** Results Config held when the run started. */
+  readonly held: number;
+  /** Evaluations recorded (PutEvaluations entries received). */
+  readonly evaluations: number;
+  readonly counts: CallCount;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly peakRssMB: number;
+}
+
+/** Instances whose HttpTokens flip for the "1% changed" run: every hundredth. */
+export const ONE_PERCENT = (i: number): boolean => i % 100 === 50;
+
+/**
+ * Three periodic sweeps of `n` synthetic instances against one stateful synthetic endpoint, each in a
+ * fresh child `node` as Lambda would run them on three days: the first (Config holds nothing), an
+ * unchanged re-sweep, and one after 1% of the instances changed their HttpTokens.
+ */
+export async function changedSweeps(
+  root: string,
+  n: number,
+  nodeArgs: readonly string[] = [],
+  lambdaMemoryMB?: number,
+  bundle = join(root, 'dist', 'lambda', 'imdsv2-instance', 'index.js'),
+): Promise<ChangedSweepRun[]> {
+  const aws = await startSyntheticAws({ instances: n, tallyPerResource: false });
+  const out: ChangedSweepRun[] = [];
+  try {
+    const env = {
+      ...sdkEnv(aws),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: lambdaMemoryMB === undefined ? undefined : String(lambdaMemoryMB),
+    };
+    for (const run of ['first sweep', 'unchanged re-sweep', '1% changed'] as const) {
+      aws.setFlipped(run === '1% changed' ? ONE_PERCENT : undefined);
+      aws.reset();
+      const held = aws.heldResults();
+      const event = scheduledEvent({ ruleName: 'bench-changed', ruleParameters: { exemptionTagKey: 'imdsv2-exempt-until' } });
+      const child = await runHandlerInChild(bundle, event, env, 900_000, nodeArgs);
+      const calls = [...aws.calls].flatMap(([operation, count]) => Array.from({ length: count }, () => ({ operation })));
+      const { minimum, formula } = sweepMinimum['imdsv2-instance'](n, held, aws.stats.evaluations);
+      out.push({
+        n,
+        run,
+        held,
+        evaluations: aws.stats.evaluations,
+        counts: tally(calls, { rule: 'imdsv2-instance', kind: 'sweep', n, source: 'synthetic', run: run === 'first sweep' ? 'first' : 'steady', evaluations: aws.stats.evaluations, minimum, minimumFormula: formula, ms: Math.round(child.wallMs) }),
+        wallMs: Math.round(child.wallMs),
+        cpuMs: Math.round(child.cpuUserMs + child.cpuSystemMs),
+        peakRssMB: Math.round((child.maxRssKB / 1024) * 10) / 10,
+      });
+    }
+    return out;
   } finally {
     await aws.stop();
   }

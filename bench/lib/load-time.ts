@@ -96,3 +96,61 @@ export async function measureLoadTimes(targets: readonly LoadTarget[], runs = 21
     rssAddedMB: round(median(samples[i].rss) / 1048576, 1),
   }));
 }
+
+/** A bundle and the event of the path whose cold start is measured. */
+export interface ColdStartTarget extends LoadTarget {
+  readonly event: unknown;
+}
+
+/** Load plus first invocation, in a fresh node: what a cold start of that path costs beyond node's own start-up. */
+export interface ColdStart {
+  readonly name: string;
+  readonly runs: number;
+  /** `require(bundle)` (ms). */
+  readonly requireMs: { readonly median: number; readonly p90: number; readonly min: number };
+  /** `require(bundle)` + the first `handler(event)` to its answer (ms): clients created, credentials, signing, one HTTP call. */
+  readonly coldMs: { readonly median: number; readonly p90: number; readonly min: number };
+  /** CPU time of the same (ms): less sensitive than wall time to a busy machine. */
+  readonly coldCpuMs: { readonly median: number; readonly p90: number; readonly min: number };
+}
+
+const COLD_CHILD = (file: string, event: unknown) =>
+  `const c0=process.cpuUsage();const t=process.hrtime.bigint();const m=require(${JSON.stringify(file)});const r=Number(process.hrtime.bigint()-t)/1e6;` +
+  `Promise.resolve(m.handler(${JSON.stringify(event)},{getRemainingTimeInMillis:()=>60000})).then(()=>{const ms=Number(process.hrtime.bigint()-t)/1e6;` +
+  `const c=process.cpuUsage(c0);process.stdout.write(JSON.stringify({r,ms,cpu:(c.user+c.system)/1000}))})`;
+
+function coldOnce(file: string, event: unknown, env: Readonly<Record<string, string | undefined>>): Promise<{ r: number; ms: number; cpu: number }> {
+  return new Promise((resolve, reject) => {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' };
+    delete childEnv.NODE_OPTIONS;
+    const child = spawn(process.execPath, ['-e', COLD_CHILD(file, event)], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0 || !out) return reject(new Error(`cold start of ${file} exited ${code}: ${err}`));
+      resolve(JSON.parse(out) as { r: number; ms: number; cpu: number });
+    });
+  });
+}
+
+/**
+ * Cold starts of change paths, interleaved round-robin like `measureLoadTimes`, against `env` (an
+ * endpoint that answers PutEvaluations: the synthetic one).
+ */
+export async function measureColdStarts(targets: readonly ColdStartTarget[], env: Readonly<Record<string, string | undefined>>, runs = 15, warmup = 2): Promise<ColdStart[]> {
+  const samples = targets.map(() => ({ r: [] as number[], ms: [] as number[], cpu: [] as number[] }));
+  for (let round0 = 0; round0 < warmup + runs; round0++) {
+    for (const [i, t] of targets.entries()) {
+      const s = await coldOnce(t.file, t.event, env);
+      if (round0 < warmup) continue;
+      samples[i].r.push(s.r);
+      samples[i].ms.push(s.ms);
+      samples[i].cpu.push(s.cpu);
+    }
+  }
+  const summary = (values: number[]) => ({ median: round(median(values), 2), p90: round(percentile(values, 90), 2), min: round(Math.min(...values), 2) });
+  return targets.map((t, i) => ({ name: t.name, runs, requireMs: summary(samples[i].r), coldMs: summary(samples[i].ms), coldCpuMs: summary(samples[i].cpu) }));
+}

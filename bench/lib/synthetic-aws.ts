@@ -6,7 +6,9 @@ import { readBody } from '../../test/integration/harness/net';
  * A stand-in AWS endpoint for sweeps too big for moto: it pages synthetic EC2 instances as fast as
  * the SDK can read them, and answers the three AWS Config calls a sweep makes. It is NOT an emulator:
  * it knows DescribeInstances (paged by instance, like EC2, at most 1,000 a page), PutEvaluations
- * and GetComplianceDetailsByConfigRule, and counts every call.
+ * and GetComplianceDetailsByConfigRule, and counts every call. Like Config, it keeps the results
+ * PutEvaluations records (NOT_APPLICABLE ones too, listed when ComplianceTypes asks for them) and
+ * lists them back, so successive sweeps see what the previous one recorded.
  *
  * The instances are AWS-shaped XML of about 4.5 KB each: moto's 3.3 KB rendering plus the fields real
  * EC2 adds (CPU, capacity reservation, enclave, maintenance and DNS-name options, security groups,
@@ -25,6 +27,10 @@ export interface SyntheticAws {
   readonly stats: { evaluations: number; duplicates: number; bytesSent: number; describeMaxResults?: number };
   /** Bytes of one synthetic instance's XML. */
   readonly instanceXmlBytes: number;
+  /** Results held (what GetComplianceDetailsByConfigRule would list with every type). */
+  readonly heldResults: () => number;
+  /** Instances for which `flipped(i)` is true answer with the other HttpTokens from now on (1% changed: `i % 100 === 50`). */
+  setFlipped(flipped: ((i: number) => boolean) | undefined): void;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -32,7 +38,10 @@ export interface SyntheticAws {
 export interface SyntheticOptions {
   /** How many instances DescribeInstances lists. */
   readonly instances: number;
-  /** How many results GetComplianceDetailsByConfigRule lists (the previous run's), ids i-…0 to i-…(n-1). @default instances */
+  /**
+   * Results held at the start, as if recorded by an earlier run: ids i-…0 to i-…(n-1), each with a
+   * verdict but no annotation, so none matches what the rule sends now (every one is re-sent). @default 0
+   */
   readonly priorResults?: number;
   /** Keep a per-resource tally of PutEvaluations (costs memory in this process, not the Lambda's). @default true */
   readonly tallyPerResource?: boolean;
@@ -43,8 +52,8 @@ const ACCOUNT = '123456789012';
 /** `i-0…` with 17 hex digits, as EC2 ids are. */
 export const syntheticInstanceId = (i: number): string => `i-0${i.toString(16).padStart(16, '0')}`;
 
-function metadataOptionsXml(i: number): string {
-  const tokens = i % 10 < 3 ? 'optional' : 'required';
+function metadataOptionsXml(i: number, flip: boolean): string {
+  const tokens = (i % 10 < 3) !== flip ? 'optional' : 'required';
   const endpoint = i % 97 === 0 ? 'disabled' : 'enabled';
   const hop = (i % 3) + 1;
   return (
@@ -57,7 +66,7 @@ function ip(i: number, base: number): string {
   return `10.${base}.${(i >> 8) & 255}.${i & 255}`;
 }
 
-function instanceXml(i: number): string {
+function instanceXml(i: number, flip = false): string {
   const id = syntheticInstanceId(i);
   const hex = i.toString(16).padStart(17, '0');
   const terminated = i % 50 === 49;
@@ -81,7 +90,7 @@ function instanceXml(i: number): string {
     `<tagSet><item><key>Name</key><value>app-${i % 40}-${i}</value></item><item><key>Owner</key><value>team-${i % 12}</value></item><item><key>CostCenter</key><value>cc-${1000 + (i % 37)}</value></item>${exempt}</tagSet>` +
     `<virtualizationType>hvm</virtualizationType><cpuOptions><coreCount>1</coreCount><threadsPerCore>2</threadsPerCore></cpuOptions>` +
     `<capacityReservationSpecification><capacityReservationPreference>open</capacityReservationPreference></capacityReservationSpecification>` +
-    `<hibernationOptions><configured>false</configured></hibernationOptions>${metadataOptionsXml(i)}<enclaveOptions><enabled>false</enabled></enclaveOptions>` +
+    `<hibernationOptions><configured>false</configured></hibernationOptions>${metadataOptionsXml(i, flip)}<enclaveOptions><enabled>false</enabled></enclaveOptions>` +
     `<bootMode>uefi-preferred</bootMode><platformDetails>Linux/UNIX</platformDetails><usageOperation>RunInstances</usageOperation><usageOperationUpdateTime>2025-11-02T09:14:06.000Z</usageOperationUpdateTime>` +
     `<privateDnsNameOptions><hostnameType>ip-name</hostnameType><enableResourceNameDnsARecord>false</enableResourceNameDnsARecord><enableResourceNameDnsAAAARecord>false</enableResourceNameDnsAAAARecord></privateDnsNameOptions>` +
     `<maintenanceOptions><autoRecovery>default</autoRecovery></maintenanceOptions><currentInstanceBootMode>uefi</currentInstanceBootMode>` +
@@ -93,8 +102,8 @@ function instanceXml(i: number): string {
   );
 }
 
-function reservationXml(i: number): string {
-  return `<item><reservationId>r-0${i.toString(16).padStart(16, '0')}</reservationId><ownerId>${ACCOUNT}</ownerId><groupSet/><instancesSet>${instanceXml(i)}</instancesSet></item>`;
+function reservationXml(i: number, flip = false): string {
+  return `<item><reservationId>r-0${i.toString(16).padStart(16, '0')}</reservationId><ownerId>${ACCOUNT}</ownerId><groupSet/><instancesSet>${instanceXml(i, flip)}</instancesSet></item>`;
 }
 
 
@@ -110,7 +119,10 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
   const perResource = new Map<string, number>();
   const stats: SyntheticAws['stats'] = { evaluations: 0, duplicates: 0, bytesSent: 0 };
   const tally = options.tallyPerResource ?? true;
-  const prior = options.priorResults ?? options.instances;
+  let flipped: ((i: number) => boolean) | undefined;
+  /** id → [resourceType, complianceType, annotation?], in insertion order (the listing order). */
+  const held = new Map<string, [string, string, string | undefined]>();
+  for (let i = 0; i < (options.priorResults ?? 0); i++) held.set(syntheticInstanceId(i), ['AWS::EC2::Instance', i % 10 < 3 ? 'NON_COMPLIANT' : 'COMPLIANT', undefined]);
 
   const send = (res: ServerResponse, status: number, contentType: string, body: string): void => {
     stats.bytesSent += Buffer.byteLength(body);
@@ -124,7 +136,7 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
     const offset = decodeOffset(form.get('NextToken'));
     const end = Math.min(offset + max, options.instances);
     const parts: string[] = [];
-    for (let i = offset; i < end; i++) parts.push(reservationXml(i));
+    for (let i = offset; i < end; i++) parts.push(reservationXml(i, flipped?.(i) ?? false));
     const next = end < options.instances ? `<nextToken>${encodeOffset(end)}</nextToken>` : '';
     send(
       res,
@@ -143,6 +155,7 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
     }
     for (const e of evaluations) {
       stats.evaluations += 1;
+      held.set(String(e.ComplianceResourceId), [String(e.ComplianceResourceType), String(e.ComplianceType), typeof e.Annotation === 'string' ? e.Annotation : undefined]);
       if (tally) {
         const id = String(e.ComplianceResourceId);
         const n = (perResource.get(id) ?? 0) + 1;
@@ -155,31 +168,31 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
 
   const complianceDetails = (input: Record<string, unknown>, res: ServerResponse): void => {
     const limit = Math.min(typeof input.Limit === 'number' && input.Limit > 0 ? input.Limit : 10, 100);
+    const types = Array.isArray(input.ComplianceTypes) && input.ComplianceTypes.length > 0 ? (input.ComplianceTypes as string[]) : ['COMPLIANT', 'NON_COMPLIANT'];
+    // The offset counts held results in insertion order; a bench sweep never removes any while paging.
     const offset = decodeOffset(input.NextToken);
-    const end = Math.min(offset + limit, prior);
     const results = [];
-    for (let i = offset; i < end; i++) {
+    let position = 0;
+    let next: number | undefined;
+    for (const [id, [resourceType, complianceType, annotation]] of held) {
+      if (position++ < offset) continue;
+      if (!types.includes(complianceType)) continue;
+      if (results.length === limit) {
+        next = position - 1;
+        break;
+      }
       results.push({
         EvaluationResultIdentifier: {
-          EvaluationResultQualifier: {
-            ConfigRuleName: String(input.ConfigRuleName),
-            ResourceType: 'AWS::EC2::Instance',
-            ResourceId: syntheticInstanceId(i),
-            EvaluationMode: 'DETECTIVE',
-          },
+          EvaluationResultQualifier: { ConfigRuleName: String(input.ConfigRuleName), ResourceType: resourceType, ResourceId: id, EvaluationMode: 'DETECTIVE' },
           OrderingTimestamp: 1_767_225_600,
         },
-        ComplianceType: i % 10 < 3 ? 'NON_COMPLIANT' : 'COMPLIANT',
+        ComplianceType: complianceType,
         ResultRecordedTime: 1_767_225_600,
         ConfigRuleInvokedTime: 1_767_225_600,
+        ...(annotation === undefined ? {} : { Annotation: annotation }),
       });
     }
-    send(
-      res,
-      200,
-      'application/x-amz-json-1.1',
-      JSON.stringify({ EvaluationResults: results, ...(end < prior ? { NextToken: encodeOffset(end) } : {}) }),
-    );
+    send(res, 200, 'application/x-amz-json-1.1', JSON.stringify({ EvaluationResults: results, ...(next !== undefined ? { NextToken: encodeOffset(next) } : {}) }));
   };
 
   const server: Server = createServer((req, res) => {
@@ -222,6 +235,10 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
     evaluationsPerResource: perResource,
     stats,
     instanceXmlBytes: Buffer.byteLength(reservationXml(12345)),
+    heldResults: () => held.size,
+    setFlipped(f) {
+      flipped = f;
+    },
     reset() {
       calls.clear();
       perResource.clear();

@@ -29,7 +29,7 @@ export interface StandInFront {
   ruleForToken(resultToken: string, ruleName: string): void;
   /** Pretends AWS Config already holds these results for the rule (e.g. from before a resource was deleted). */
   seedResults(ruleName: string, results: readonly StoredEvaluation[]): void;
-  /** Current results of a rule, as GetComplianceDetailsByConfigRule would list them. */
+  /** Current COMPLIANT / NON_COMPLIANT results of a rule, as an unfiltered GetComplianceDetailsByConfigRule lists them. */
   results(ruleName: string): StoredEvaluation[];
   /**
    * Records a configuration item, as AWS Config does when a resource changes, for
@@ -77,9 +77,9 @@ export async function startStandInFront(upstream: string): Promise<StandInFront>
   const record = (ruleName: string, e: StoredEvaluation) => {
     const results = store.get(ruleName) ?? new Map<string, StoredEvaluation>();
     store.set(ruleName, results);
-    // AWS Config lists no NOT_APPLICABLE results: reporting one takes the resource off the list.
-    if (e.complianceType === 'NOT_APPLICABLE') results.delete(`${e.resourceType}|${e.resourceId}`);
-    else results.set(`${e.resourceType}|${e.resourceId}`, e);
+    // A NOT_APPLICABLE result replaces the resource's result like any other; it is listed only when
+    // GetComplianceDetailsByConfigRule asks for NOT_APPLICABLE (the sweep does, to skip re-sending it).
+    results.set(`${e.resourceType}|${e.resourceId}`, e);
   };
 
   const ec2 = (op: string, form: URLSearchParams, region: string, res: ServerResponse): boolean => {
@@ -121,7 +121,7 @@ export async function startStandInFront(upstream: string): Promise<StandInFront>
     if (op === 'GetComplianceDetailsByConfigRule') {
       const all = [...(store.get(String(input.ConfigRuleName))?.values() ?? [])];
       const wanted: string[] = input.ComplianceTypes ?? [];
-      const matching = all.filter((r) => wanted.length === 0 || wanted.includes(r.complianceType));
+      const matching = all.filter((r) => (wanted.length === 0 ? r.complianceType !== 'NOT_APPLICABLE' : wanted.includes(r.complianceType)));
       const offset = Number(input.NextToken ?? 0);
       const limit = Number(input.Limit) > 0 ? Number(input.Limit) : 10;
       const page = matching.slice(offset, offset + limit);
@@ -239,7 +239,7 @@ export async function startStandInFront(upstream: string): Promise<StandInFront>
     answered,
     ruleForToken: (token, rule) => void tokens.set(token, rule),
     seedResults: (rule, results) => results.forEach((r) => record(rule, r)),
-    results: (rule) => [...(store.get(rule)?.values() ?? [])],
+    results: (rule) => [...(store.get(rule)?.values() ?? [])].filter((r) => r.complianceType !== 'NOT_APPLICABLE'),
     recordConfigurationItem,
     stop: () =>
       (stopping ??= new Promise<void>((resolve) => {

@@ -1,8 +1,14 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { ALL_CLIENT_LOADERS, type ClientLoaders } from './client-loaders';
+import { ClientNotLoadedError } from './errors';
 
-/** The SDK clients the rules use. Handlers get them from `defaultClients()`; tests inject their own. */
+/**
+ * The SDK clients the rules use. Handlers get them from `defaultClients(loaders)`; tests inject their
+ * own. `config` is created with the object; `ec2` and `autoscaling` on first access, from their
+ * loaders, so a change event that only needs PutEvaluations never loads the EC2 or Auto Scaling SDK.
+ */
 export interface Clients {
   readonly config: ConfigServiceClient;
   readonly ec2: EC2Client;
@@ -13,7 +19,7 @@ export interface ClientOptions {
   readonly region?: string;
   /** Overrides the endpoint; by default the SDK reads AWS_ENDPOINT_URL and the standard chain. */
   readonly endpoint?: string;
-  readonly credentials?: ConstructorParameters<typeof EC2Client>[0] extends infer C
+  readonly credentials?: ConstructorParameters<typeof ConfigServiceClient>[0] extends infer C
     ? C extends { credentials?: infer K }
       ? K
       : never
@@ -52,20 +58,38 @@ export function sdkClientConfig(options: ClientOptions = {}) {
   } as const;
 }
 
-/** Creates the rules' clients. */
-export function createClients(options: ClientOptions = {}): Clients {
+/**
+ * Clients whose `ec2` / `autoscaling` are created on first access with the given loaders (see
+ * client-loaders.ts); a client without a loader throws ClientNotLoadedError when used.
+ */
+export function lazyClients(options: ClientOptions, loaders: ClientLoaders): Clients {
   const common = sdkClientConfig(options);
+  let ec2: EC2Client | undefined;
+  let autoscaling: AutoScalingClient | undefined;
   return {
     config: new ConfigServiceClient(common),
-    ec2: new EC2Client(common),
-    autoscaling: new AutoScalingClient(common),
+    get ec2() {
+      if (!loaders.ec2) throw new ClientNotLoadedError('ec2');
+      ec2 ??= new (loaders.ec2())(common);
+      return ec2;
+    },
+    get autoscaling() {
+      if (!loaders.autoscaling) throw new ClientNotLoadedError('autoscaling');
+      autoscaling ??= new (loaders.autoscaling())(common);
+      return autoscaling;
+    },
   };
+}
+
+/** Creates every client (tests, the scanner, the demo); EC2 and Auto Scaling still on first use. */
+export function createClients(options: ClientOptions = {}): Clients {
+  return lazyClients(options, ALL_CLIENT_LOADERS);
 }
 
 let cached: Clients | undefined;
 
-/** Clients created once per Lambda execution environment, reused across invocations. */
-export function defaultClients(): Clients {
-  cached ??= createClients();
+/** A handler's clients, created once per Lambda execution environment and reused across invocations. */
+export function defaultClients(loaders: ClientLoaders): Clients {
+  cached ??= lazyClients({}, loaders);
   return cached;
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import type { ClientLoaders } from './client-loaders';
 import { defaultClients } from './clients';
 import type { Evaluation } from './evaluation-sink';
 import { defaultLogger } from './logger';
@@ -21,6 +22,7 @@ export interface RuleHandlers {
  */
 function handlers(
   id: string,
+  loaders: ClientLoaders,
   run: (event: unknown, context: Context | undefined, deps: RunDependencies) => Promise<Evaluation[]>,
 ): RuleHandlers {
   const makeHandler = (deps: () => RunDependencies): RuleHandler => {
@@ -30,13 +32,17 @@ function handlers(
       return run(event, context, resolved);
     };
   };
-  return { makeHandler, handler: makeHandler(() => ({ clients: defaultClients(), logger: defaultLogger(id) })) };
+  return { makeHandler, handler: makeHandler(() => ({ clients: defaultClients(loaders), logger: defaultLogger(id) })) };
 }
 
-export function resourceRuleHandlers<P, S>(rule: ResourceRule<P, S>): RuleHandlers {
-  return handlers(rule.definition.id, (event, context, deps) => runResourceRule(rule, event, context, deps));
+/**
+ * `loaders` names the clients the rule uses besides Config's (from client-loaders.ts): only those are
+ * in its bundle, and each loads on first use.
+ */
+export function resourceRuleHandlers<P, S>(rule: ResourceRule<P, S>, loaders: ClientLoaders): RuleHandlers {
+  return handlers(rule.definition.id, loaders, (event, context, deps) => runResourceRule(rule, event, context, deps));
 }
 
-export function accountRuleHandlers<P, S>(rule: AccountRule<P, S>): RuleHandlers {
-  return handlers(rule.definition.id, (event, _context, deps) => runAccountRule(rule, event, deps));
+export function accountRuleHandlers<P, S>(rule: AccountRule<P, S>, loaders: ClientLoaders): RuleHandlers {
+  return handlers(rule.definition.id, loaders, (event, _context, deps) => runAccountRule(rule, event, deps));
 }

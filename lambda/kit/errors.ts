@@ -65,3 +65,11 @@ export class EvaluationsNotRecordedError extends KitError {
 export class PutEvaluationsError extends KitError {
   readonly code = 'PutEvaluations';
 }
+
+/** Rule code used a client its handler names no loader for (resourceRuleHandlers(rule, loaders)): a wiring bug. */
+export class ClientNotLoadedError extends KitError {
+  readonly code = 'ClientNotLoaded';
+  constructor(readonly client: string) {
+    super(`the ${client} client was used, but this rule's handler names no loader for it (resourceRuleHandlers(rule, { ${client}: ... }))`);
+  }
+}

@@ -8,7 +8,10 @@
  * into 64 KB byte chunks (one byte per character, plus two for its length) and found through an
  * open-addressed table of 32-bit hashes: about 21 + 16 bytes per instance id, outside the JS heap,
  * so the garbage collector neither scans nor moves it. Ids with a character above U+00FF, or longer
- * than 4,096 characters, go to an ordinary `Set` instead: exact either way.
+ * than 4,096 characters, go to an ordinary `Map` instead: exact either way.
+ *
+ * Each id can carry a 32-bit value (4 more bytes per id): the sweep keeps there a fingerprint of the
+ * result AWS Config holds for the resource (`result-fingerprint.ts`).
  */
 const CHUNK_BYTES = 64 * 1024;
 /** Longest id kept in the byte chunks; longer ones (none AWS issues) go to the fallback set. */
@@ -38,17 +41,19 @@ export class IdSet {
   /** Per entry: where its bytes start (chunk index * CHUNK_BYTES + offset), and its hash. */
   private starts = new Int32Array(INITIAL_SLOTS / 2);
   private hashes = new Int32Array(INITIAL_SLOTS / 2);
+  /** Per entry: a 32-bit value (`set`), 0 for ids only added. */
+  private values = new Int32Array(INITIAL_SLOTS / 2);
   /** Open addressing, linear probing: 0 is empty, otherwise entry index + 1. */
   private slots = new Int32Array(INITIAL_SLOTS);
-  private entries = 0;
-  private readonly others = new Set<string>();
+  private count = 0;
+  private readonly others = new Map<string, number>();
 
   constructor(ids: Iterable<string> = []) {
     for (const id of ids) this.add(id);
   }
 
   get size(): number {
-    return this.entries + this.others.size;
+    return this.count + this.others.size;
   }
 
   has(id: string): boolean {
@@ -58,22 +63,50 @@ export class IdSet {
 
   /** Adds the id; true when it was not there before. */
   add(id: string): boolean {
+    return this.put(id, undefined);
+  }
+
+  /** Adds the id with a 32-bit value, or replaces the value of an id already there. */
+  set(id: string, value: number): void {
+    this.put(id, value | 0);
+  }
+
+  /** The id's value (0 for an id only added), or undefined when the id is not there. */
+  get(id: string): number | undefined {
+    if (!packable(id)) return this.others.get(id);
+    const slot = this.find(id, hashOf(id));
+    return slot < 0 ? undefined : this.values[this.slots[slot] - 1];
+  }
+
+  /** Every id with its value, in the order they were first added (the fallback ids last). */
+  *entries(): IterableIterator<[string, number]> {
+    for (let e = 0; e < this.count; e++) yield [this.read(this.starts[e]), this.values[e]];
+    yield* this.others.entries();
+  }
+
+  /** true when the id was not there before. */
+  private put(id: string, value: number | undefined): boolean {
     if (!packable(id)) {
-      if (this.others.has(id)) return false;
-      this.others.add(id);
-      return true;
+      const known = this.others.has(id);
+      if (!known || value !== undefined) this.others.set(id, value ?? 0);
+      return !known;
     }
     const hash = hashOf(id);
     const slot = this.find(id, hash);
-    if (slot >= 0) return false;
-    if ((this.entries + 1) * 2 > this.slots.length) this.grow();
-    const entry = this.entries++;
+    if (slot >= 0) {
+      if (value !== undefined) this.values[this.slots[slot] - 1] = value;
+      return false;
+    }
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    const entry = this.count++;
     if (entry >= this.starts.length) {
       this.starts = grown(this.starts);
       this.hashes = grown(this.hashes);
+      this.values = grown(this.values);
     }
     this.starts[entry] = this.write(id);
     this.hashes[entry] = hash;
+    this.values[entry] = value ?? 0;
     this.slots[this.freeSlot(hash)] = entry + 1;
     return true;
   }
@@ -97,7 +130,7 @@ export class IdSet {
 
   private grow(): void {
     this.slots = new Int32Array(this.slots.length * 2);
-    for (let e = 0; e < this.entries; e++) this.slots[this.freeSlot(this.hashes[e])] = e + 1;
+    for (let e = 0; e < this.count; e++) this.slots[this.freeSlot(this.hashes[e])] = e + 1;
   }
 
   private write(id: string): number {
@@ -113,6 +146,15 @@ export class IdSet {
     for (let i = 0; i < id.length; i++) chunk[at + 2 + i] = id.charCodeAt(i);
     this.used += need;
     return (this.chunks.length - 1) * CHUNK_BYTES + at;
+  }
+
+  private read(start: number): string {
+    const chunk = this.chunks[Math.floor(start / CHUNK_BYTES)];
+    const at = start % CHUNK_BYTES;
+    const length = (chunk[at] << 8) | chunk[at + 1];
+    let id = '';
+    for (let i = 0; i < length; i++) id += String.fromCharCode(chunk[at + 2 + i]);
+    return id;
   }
 
   private equals(start: number, id: string): boolean {

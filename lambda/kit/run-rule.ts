@@ -11,7 +11,8 @@ import { IdSet } from './id-set';
 import { isSmallFunction } from './memory';
 import { parseParameters } from './parameters';
 import type { AccountRule, ResourceRule, RuleContext } from './rule-module';
-import { currentResultIds } from './stale-results';
+import { currentResults } from './current-results';
+import { LISTED, NOT_HELD, resultFingerprint } from './result-fingerprint';
 import type { Verdict } from './verdict';
 
 /** What a handler needs besides the event: injected so tests can supply their own. */
@@ -39,10 +40,14 @@ export const SWEEP_KEEP_LIMIT = 10_000;
 /** The same in a small function (less than 256 MB), where 10,000 kept evaluations are 2–3 MB of 128. */
 export const SMALL_FUNCTION_SWEEP_KEEP_LIMIT = 1_000;
 
+/** The annotation of a result cleared because its resource is gone. */
+export const GONE_ANNOTATION = 'The resource no longer exists.';
+
 type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> | undefined;
 
 async function ruleContext<P>(inv: RuleInvocation, params: P, deps: RunDependencies, item?: ConfigurationItem): Promise<RuleContext<P>> {
-  const region = item?.awsRegion ?? (await deps.clients.ec2.config.region());
+  // The Config client's region: the one client every path has (the others load only when used).
+  const region = item?.awsRegion ?? (await deps.clients.config.config.region());
   const accountId = item?.awsAccountId ?? inv.accountId;
   if (!accountId) throw new MalformedEventError('event.accountId is missing');
   return { clients: deps.clients, params, region, accountId };
@@ -124,7 +129,7 @@ export async function runResourceRule<P, S>(
       } else {
         const ctx = await ruleContext(inv, params, deps, item);
         const subject = await rule.fromItem(item, ctx);
-        const verdict = subject === undefined ? notApplicable('The resource no longer exists.') : rule.evaluate(subject, params, now);
+        const verdict = subject === undefined ? notApplicable(GONE_ANNOTATION) : rule.evaluate(subject, params, now);
         // Evaluations use the item's own resourceType and resourceId, exactly as Config gave them.
         await sink.add(toEvaluation(item.resourceType, summary.resourceId, verdict, at));
       }
@@ -133,6 +138,22 @@ export async function runResourceRule<P, S>(
   return [...(await sink.close())];
 }
 
+/**
+ * The periodic sweep, recording only what changed (AWS Config bills every evaluation it records):
+ * 1. read the results Config holds for the rule (GetComplianceDetailsByConfigRule, 100 a call), and
+ *    keep a fingerprint of each (compliance type + annotation) beside its id in an IdSet;
+ * 2. list the estate page by page, evaluate each resource, and send an evaluation only when its
+ *    fingerprint differs from the held one, or Config holds none (first sweep, a result deleted with
+ *    DeleteEvaluationResults or lost): an unchanged estate records nothing;
+ * 3. clear results of resources no longer listed (NOT_APPLICABLE), unless Config already holds them
+ *    as NOT_APPLICABLE for that reason.
+ *
+ * Nothing unchanged is re-sent on a timer. Config keeps a rule's results until a new evaluation
+ * replaces them, the results are deleted (DeleteEvaluationResults, deleting the rule) or the resource
+ * is reported NOT_APPLICABLE; its API Reference documents no expiry of results. Whatever Config no
+ * longer holds is missing from step 1, so the next sweep sends it again: the diff is always against
+ * what Config holds now, never against what this function remembers.
+ */
 async function sweep<P, S>(
   rule: ResourceRule<P, S>,
   inv: RuleInvocation,
@@ -149,58 +170,70 @@ async function sweep<P, S>(
   const type = rule.definition.resourceType;
   const reserve = deps.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS;
   const outOfTime = () => lambdaContext !== undefined && lambdaContext.getRemainingTimeInMillis() < reserve;
-  const seen = new IdSet();
-  let pages = 0;
-  let stopped = false;
-  /** Sends what was evaluated and says what was left for the next run, instead of being killed mid-batch. */
-  const stopCleanly = async (unfinished: string, counts: Record<string, number>) => {
+  const counts = { resultPagesRead: 0, held: 0, pagesRead: 0, resourcesEvaluated: 0, changed: 0, unchanged: 0, staleCleared: 0 };
+  /** Sends what was evaluated and changed, and says what was left for the next run, instead of being killed mid-batch. */
+  const stopCleanly = async (unfinished: string) => {
     await sink.flush();
     deps.logger.warn('sweep stopped before the Lambda timeout', {
       rule: rule.definition.id,
-      pagesRead: pages,
       ...counts,
       unfinished,
       remainingMs: lambdaContext?.getRemainingTimeInMillis(),
     });
   };
 
+  // 1. What Config holds. Compact: ~40 bytes per resource in one IdSet (id bytes, hash, fingerprint),
+  // which also marks what the listing saw (LISTED), so the sweep keeps no second set.
+  const held = new IdSet();
+  for await (const page of currentResults(deps.clients.config, ruleName, type)) {
+    counts.resultPagesRead += 1;
+    for (const r of page) held.set(r.resourceId, resultFingerprint(r.complianceType, r.annotation));
+    if (outOfTime()) {
+      // Nothing evaluated yet: evaluating without knowing what Config holds would re-send everything.
+      counts.held = held.size;
+      return stopCleanly('the whole sweep (reading the current results took the time)');
+    }
+  }
+  counts.held = held.size;
+
+  // 2. The estate, sending only what differs from what Config holds.
+  let stopped = false;
   for await (const page of rule.listPages(ctx)) {
-    pages += 1;
+    counts.pagesRead += 1;
     for (const subject of page) {
       const id = rule.resourceIdOf(subject);
-      if (!seen.add(id)) continue; // a resource listed twice (moved between pages) is evaluated once
-      await sink.add(toEvaluation(type, id, rule.evaluate(subject, params, now), notificationTime));
+      const known = held.get(id);
+      if (known !== undefined && (known & LISTED) !== 0) continue; // listed twice (moved between pages): evaluated once
+      held.set(id, (known ?? NOT_HELD) | LISTED);
+      counts.resourcesEvaluated += 1;
+      const verdict = rule.evaluate(subject, params, now);
+      if (known === resultFingerprint(verdict.complianceType, verdict.annotation)) {
+        counts.unchanged += 1;
+        continue;
+      }
+      counts.changed += 1;
+      await sink.add(toEvaluation(type, id, verdict, notificationTime));
     }
     if (outOfTime()) {
       stopped = true;
       break;
     }
   }
-
   if (stopped) {
     // Results for resources not reached are left as they were; clearing stale results needs a
     // complete listing, so it is skipped too. The next sweep starts again from the first page.
-    await stopCleanly('resources after the last page read; stale-result clean-up', { resourcesEvaluated: seen.size });
-    return;
+    return stopCleanly('resources after the last page read; stale-result clean-up');
   }
 
-  // The clean-up pages through every current result (100 a call): at 100,000 resources that alone
-  // outlasts the reserve, so it watches the clock too. What it has not reached waits for the next run.
-  let stale = 0;
-  for await (const id of currentResultIds(deps.clients.config, ruleName, type)) {
-    if (outOfTime()) {
-      stopped = true;
-      break;
-    }
-    if (!seen.add(id)) continue;
-    stale += 1;
-    await sink.add(toEvaluation(type, id, notApplicable('The resource no longer exists.'), notificationTime));
+  // 3. Results of resources no longer listed: cleared once, then held as NOT_APPLICABLE (or no longer held).
+  const gone = resultFingerprint('NOT_APPLICABLE', GONE_ANNOTATION);
+  for (const [id, fingerprint] of held.entries()) {
+    if ((fingerprint & LISTED) !== 0 || fingerprint === gone) continue;
+    if (outOfTime()) return stopCleanly('stale-result clean-up');
+    counts.staleCleared += 1;
+    await sink.add(toEvaluation(type, id, notApplicable(GONE_ANNOTATION), notificationTime));
   }
-  if (stopped) {
-    await stopCleanly('stale-result clean-up', { resourcesEvaluated: seen.size - stale, staleCleared: stale });
-    return;
-  }
-  deps.logger.info('sweep complete', { rule: rule.definition.id, pagesRead: pages, resources: seen.size - stale, stale });
+  deps.logger.info('sweep complete', { rule: rule.definition.id, ...counts });
 }
 
 /** The pipeline for an account-level rule: periodic only, one evaluation for the account. */

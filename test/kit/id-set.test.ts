@@ -94,3 +94,31 @@ describe('IdSet', () => {
     expect(ids.has('b')).toBe(true);
   });
 });
+
+describe('IdSet values: a 32-bit value per id (the sweep keeps result fingerprints there)', () => {
+  test('set, get and replace; an id only added has 0; an absent one undefined', () => {
+    const s = new IdSet();
+    s.set('i-1', 7);
+    s.add('i-2');
+    s.set('i-1', -5);
+    expect(s.get('i-1')).toBe(-5);
+    expect(s.get('i-2')).toBe(0);
+    expect(s.get('i-3')).toBeUndefined();
+    expect(s.add('i-1')).toBe(false);
+    expect(s.get('i-1')).toBe(-5); // add keeps the value
+  });
+
+  test('entries gives back every id with its value, packed and fallback ids alike, across growth', () => {
+    const s = new IdSet();
+    const ids = Array.from({ length: 5_000 }, (_, i) => `arn:aws:autoscaling:us-east-1:123456789012:launchConfiguration:${i}`);
+    ids.forEach((id, i) => s.set(id, i * 3));
+    s.set('ünïcode-ĳ', 42); // above U+00FF: the fallback map
+    s.set('x'.repeat(5_000), 43); // too long to pack
+    const entries = new Map(s.entries());
+    expect(entries.size).toBe(5_002);
+    ids.forEach((id, i) => expect(entries.get(id)).toBe(i * 3));
+    expect(entries.get('ünïcode-ĳ')).toBe(42);
+    expect(entries.get('x'.repeat(5_000))).toBe(43);
+    expect(s.get('ünïcode-ĳ')).toBe(42);
+  });
+});

@@ -40,12 +40,22 @@ import {
 
 const byId = (id: string) => RESOURCE_RULES.find((r) => r.id === id)!;
 
-function result(type: string, id: string, complianceType: 'COMPLIANT' | 'NON_COMPLIANT' = 'COMPLIANT'): EvaluationResult {
+function result(
+  type: string,
+  id: string,
+  complianceType: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE' | 'INSUFFICIENT_DATA' = 'COMPLIANT',
+  annotation?: string,
+): EvaluationResult {
   return {
     EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: 'x', ResourceType: type, ResourceId: id }, OrderingTimestamp: new Date('2024-05-13T12:00:00Z') },
     ComplianceType: complianceType,
+    ...(annotation === undefined ? {} : { Annotation: annotation }),
   };
 }
+
+/** What Config holds after recording `sent`, as GetComplianceDetailsByConfigRule returns it. */
+const held = (sent: readonly { ComplianceResourceType: string; ComplianceResourceId: string; ComplianceType: string; Annotation: string }[]) =>
+  sent.map((e) => result(e.ComplianceResourceType, e.ComplianceResourceId, e.ComplianceType as 'COMPLIANT', e.Annotation || undefined));
 
 /** GetComplianceDetailsByConfigRule answering `pages` in turn, chained by NextToken. */
 function mockResults(h: Harness, pages: EvaluationResult[][]): void {
@@ -199,7 +209,11 @@ describe.each(SWEEPS.map((s) => [s.rule.id, s] as const))('scheduled sweep: %s',
     }
     expect(h.sent().map((e) => e.ComplianceResourceId)).toEqual(all);
     expect(h.logger.messages('sweep complete')).toEqual([
-      { level: 'info', message: 'sweep complete', extra: { rule: sweep.rule.id, pagesRead: 3, resources: all.length, stale: 0 } },
+      {
+        level: 'info',
+        message: 'sweep complete',
+        extra: { rule: sweep.rule.id, resultPagesRead: 1, held: 0, pagesRead: 3, resourcesEvaluated: all.length, changed: all.length, unchanged: 0, staleCleared: 0 },
+      },
     ]);
   });
 
@@ -221,8 +235,8 @@ describe.each(SWEEPS.map((s) => [s.rule.id, s] as const))('scheduled sweep: %s',
     // Assess
     const inputs = h.config.commandCalls(GetComplianceDetailsByConfigRuleCommand).map((c) => c.args[0].input);
     expect(inputs).toEqual([
-      { ConfigRuleName: sweep.rule.id, ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'], Limit: 100, NextToken: undefined },
-      { ConfigRuleName: sweep.rule.id, ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'], Limit: 100, NextToken: 'r1' },
+      { ConfigRuleName: sweep.rule.id, ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'], Limit: 100, NextToken: undefined },
+      { ConfigRuleName: sweep.rule.id, ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'], Limit: 100, NextToken: 'r1' },
     ]);
     const stale = sent.filter((e) => e.Annotation === 'The resource no longer exists.');
     expect(stale).toEqual([
@@ -233,12 +247,73 @@ describe.each(SWEEPS.map((s) => [s.rule.id, s] as const))('scheduled sweep: %s',
     expect(sent.map((e) => e.ComplianceResourceId)).not.toContain('some-bucket');
     expect(sent.every((e) => e.ComplianceResourceType === sweep.rule.resourceType)).toBe(true);
     expect(sent).toHaveLength(sweep.pages.flat().length + 2);
-    expect(h.logger.messages('sweep complete')[0].extra).toMatchObject({ stale: 2 });
+    expect(h.logger.messages('sweep complete')[0].extra).toMatchObject({ held: 3, staleCleared: 2 });
   });
 
-  test('the list call denied: ResourceFetchError naming the operation, hinting at IAM, with the cause; nothing sent', async () => {
+  test('only what changed: an unchanged estate sends nothing; one changed result sends one; a lost result is sent again', async () => {
+    // Prepare: a first sweep against an empty store, then what Config would hold after it.
+    const first = harness();
+    sweep.prime(first);
+    mockResults(first, []);
+    const recorded = await handlerFor(sweep.rule, first)(fixture(sweep.rule.scheduled));
+    expect(recorded).toHaveLength(sweep.pages.flat().length);
+
+    // Act + Assess 1: Config holds exactly that: nothing to send, nothing cleared.
+    const unchanged = harness();
+    sweep.prime(unchanged);
+    mockResults(unchanged, [held(recorded)]);
+    expect(await handlerFor(sweep.rule, unchanged)(fixture(sweep.rule.scheduled))).toEqual([]);
+    expect(unchanged.putInputs()).toHaveLength(0);
+    expect(unchanged.logger.messages('sweep complete')[0].extra).toMatchObject({ changed: 0, unchanged: recorded.length, staleCleared: 0 });
+
+    // Act + Assess 2: Config holds one of them with another verdict, and lost another one.
+    const [flipped, lost, ...rest] = recorded;
+    const other = flipped.ComplianceType === 'COMPLIANT' ? 'NON_COMPLIANT' : 'COMPLIANT';
+    const changed = harness();
+    sweep.prime(changed);
+    mockResults(changed, [[result(flipped.ComplianceResourceType, flipped.ComplianceResourceId, other, flipped.Annotation), ...held(rest)]]);
+    const sent = await handlerFor(sweep.rule, changed)(fixture(sweep.rule.scheduled));
+    expect(sent).toEqual([flipped, lost]);
+    expect(changed.putInputs()).toHaveLength(1);
+  });
+
+  test('only what changed: the same verdict with another annotation is sent; a held result without annotation matches an empty one', async () => {
+    const first = harness();
+    sweep.prime(first);
+    mockResults(first, []);
+    const recorded = await handlerFor(sweep.rule, first)(fixture(sweep.rule.scheduled));
+    const [reworded, ...rest] = recorded;
     const h = harness();
     sweep.prime(h);
+    mockResults(h, [[result(reworded.ComplianceResourceType, reworded.ComplianceResourceId, reworded.ComplianceType as 'COMPLIANT', 'an older text'), ...held(rest)]]);
+    expect(await handlerFor(sweep.rule, h)(fixture(sweep.rule.scheduled))).toEqual([reworded]);
+  });
+
+  test('stale results: cleared once; one Config already holds NOT_APPLICABLE for that reason is not cleared again, one for another reason is', async () => {
+    const first = harness();
+    sweep.prime(first);
+    mockResults(first, []);
+    const recorded = await handlerFor(sweep.rule, first)(fixture(sweep.rule.scheduled));
+    const type = sweep.rule.resourceType;
+    const h = harness();
+    sweep.prime(h);
+    mockResults(h, [
+      [
+        ...held(recorded),
+        result(type, 'gone-cleared', 'NOT_APPLICABLE', 'The resource no longer exists.'),
+        result(type, 'gone-left-scope', 'NOT_APPLICABLE', 'The resource left the rule scope.'),
+        result(type, 'gone-insufficient', 'INSUFFICIENT_DATA'),
+      ],
+    ]);
+    const sent = await handlerFor(sweep.rule, h)(fixture(sweep.rule.scheduled));
+    const gone = (id: string) => ({ ComplianceResourceType: type, ComplianceResourceId: id, ComplianceType: 'NOT_APPLICABLE', Annotation: 'The resource no longer exists.', OrderingTimestamp: SCHEDULED_TIME });
+    expect(sent).toEqual([gone('gone-left-scope'), gone('gone-insufficient')]);
+  });
+
+  test('the list call denied: ResourceFetchError naming the operation, hinting at IAM, with the cause; nothing sent (the results were read first)', async () => {
+    const h = harness();
+    sweep.prime(h);
+    mockResults(h, []);
     const code = sweep.rule.id.includes('auto-scaling') || sweep.rule.id.includes('configuration') ? 'AccessDenied' : 'UnauthorizedOperation';
     const cause = awsError(code, 'You are not authorized to perform this operation.');
     const operation = { 'imdsv2-instance': 'DescribeInstances', 'imdsv2-launch-template': 'DescribeLaunchTemplates', 'imdsv2-launch-configuration': 'DescribeLaunchConfigurations', 'imdsv2-auto-scaling-group': 'DescribeAutoScalingGroups' }[sweep.rule.id]!;
@@ -252,7 +327,7 @@ describe.each(SWEEPS.map((s) => [s.rule.id, s] as const))('scheduled sweep: %s',
     expect((error as Error).message).toBe(`${operation} failed: ${code}: You are not authorized to perform this operation. (missing IAM permission?)`);
     expect((error as Error).cause).toBe(cause);
     expect(h.putInputs()).toHaveLength(0);
-    expect(h.config.commandCalls(GetComplianceDetailsByConfigRuleCommand)).toHaveLength(0);
+    expect(h.config.commandCalls(GetComplianceDetailsByConfigRuleCommand)).toHaveLength(1);
   });
 
   test('without configRuleName: MalformedEventError, nothing read or sent', async () => {
@@ -266,12 +341,12 @@ describe.each(SWEEPS.map((s) => [s.rule.id, s] as const))('scheduled sweep: %s',
     expect(h.putInputs()).toHaveLength(0);
   });
 
-  test('near the Lambda timeout: stops after the current page, flushes, skips the clean-up, says so', async () => {
-    // Prepare: plenty of time after page 1, below the reserve after page 2.
+  test('near the Lambda timeout: stops after the current page, flushes what changed, skips the clean-up, says so', async () => {
+    // Prepare: plenty of time after the results and page 1, below the reserve after page 2.
     const h = harness();
     sweep.prime(h);
     mockResults(h, [[result(sweep.rule.resourceType, 'gone-1')]]);
-    const { context } = lambdaContext([60_000, DEFAULT_TIME_RESERVE_MS - 1]);
+    const { context } = lambdaContext([60_000, 60_000, DEFAULT_TIME_RESERVE_MS - 1]);
 
     // Act
     const sent = await handlerFor(sweep.rule, h)(fixture(sweep.rule.scheduled), context);
@@ -281,7 +356,8 @@ describe.each(SWEEPS.map((s) => [s.rule.id, s] as const))('scheduled sweep: %s',
     expect(sweep.listCalls(h)).toHaveLength(2);
     expect(sent.map((e) => e.ComplianceResourceId)).toEqual(evaluated);
     expect(h.sent().map((e) => e.ComplianceResourceId)).toEqual(evaluated);
-    expect(h.config.commandCalls(GetComplianceDetailsByConfigRuleCommand)).toHaveLength(0);
+    expect(h.config.commandCalls(GetComplianceDetailsByConfigRuleCommand)).toHaveLength(1);
+    expect(sent.map((e) => e.ComplianceResourceId)).not.toContain('gone-1');
     expect(h.logger.messages('sweep complete')).toHaveLength(0);
     expect(h.logger.messages('sweep stopped before the Lambda timeout')).toEqual([
       {
@@ -289,8 +365,13 @@ describe.each(SWEEPS.map((s) => [s.rule.id, s] as const))('scheduled sweep: %s',
         message: 'sweep stopped before the Lambda timeout',
         extra: {
           rule: sweep.rule.id,
+          resultPagesRead: 1,
+          held: 1,
           pagesRead: 2,
           resourcesEvaluated: evaluated.length,
+          changed: evaluated.length,
+          unchanged: 0,
+          staleCleared: 0,
           unfinished: 'resources after the last page read; stale-result clean-up',
           remainingMs: DEFAULT_TIME_RESERVE_MS - 1,
         },
@@ -347,8 +428,26 @@ describe('scheduled sweep: details', () => {
     });
   });
 
+  test('out of time while reading the current results: stops before listing, sends nothing, says so', async () => {
+    const h = harness();
+    SWEEPS[0].prime(h);
+    mockResults(h, [[result('AWS::EC2::Instance', 'i-held')], [result('AWS::EC2::Instance', 'i-held-2')]]);
+    const { context } = lambdaContext([DEFAULT_TIME_RESERVE_MS - 1]);
+    const sent = await handlerFor(byId('imdsv2-instance'), h)(fixture('instance-scheduled.json'), context);
+    expect(sent).toEqual([]);
+    expect(h.config.commandCalls(GetComplianceDetailsByConfigRuleCommand)).toHaveLength(1);
+    expect(h.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+    expect(h.logger.messages('sweep stopped before the Lambda timeout')[0].extra).toMatchObject({
+      resultPagesRead: 1,
+      held: 1,
+      pagesRead: 0,
+      unfinished: 'the whole sweep (reading the current results took the time)',
+    });
+  });
+
   test('stopping after the first page flushes a partial batch too', async () => {
     const h = harness();
+    mockResults(h, []);
     const ids = Array.from({ length: 150 }, (_, i) => `i-${String(i).padStart(17, '0')}`);
     // More pages follow (a bounded number, so a sweep that fails to stop ends and fails instead of hanging).
     let listed = 0;
@@ -356,7 +455,7 @@ describe('scheduled sweep: details', () => {
       listed += 1;
       return { Reservations: [{ Instances: ids.map((id) => ec2Instance(`${id}${listed}`)) }], NextToken: listed < 3 ? 'more' : undefined };
     });
-    const { context } = lambdaContext([1_000]);
+    const { context } = lambdaContext([60_000, 1_000]);
     await handlerFor(byId('imdsv2-instance'), h)(fixture('instance-scheduled.json'), context);
     expect(h.putInputs().map((c) => c.Evaluations!.length)).toEqual([100, 50]);
     expect(h.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
@@ -370,7 +469,7 @@ describe('scheduled sweep: details', () => {
     const { context, reads } = lambdaContext([1_000]);
     await handlerFor(byId('imdsv2-instance'), h)(fixture('instance-scheduled.json'), context);
     expect(h.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(3);
-    expect(reads.length).toBeGreaterThanOrEqual(3); // checked after every page
+    expect(reads.length).toBeGreaterThanOrEqual(4); // checked after every page, the results' too
     expect(h.logger.messages('sweep complete')).toHaveLength(1);
   });
 
@@ -468,7 +567,7 @@ describe('scheduled sweep: details', () => {
     expect(h.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)[0].args[0].input).toEqual({ LaunchTemplateId: 'lt-shared', Versions: ['$Default'], ResolveAlias: true });
   });
 
-  test('GetComplianceDetailsByConfigRule failing: ResourceFetchError with the cause, after the sweep’s own evaluations were sent', async () => {
+  test('GetComplianceDetailsByConfigRule failing: ResourceFetchError with the cause, before anything is listed or sent (what changed cannot be known)', async () => {
     const h = harness();
     SWEEPS[0].prime(h);
     const cause = awsError('AccessDeniedException', 'not authorized to perform: config:GetComplianceDetailsByConfigRule');
@@ -477,5 +576,7 @@ describe('scheduled sweep: details', () => {
     expect(error).toBeInstanceOf(ResourceFetchError);
     expect((error as Error).message).toMatch(/^GetComplianceDetailsByConfigRule for rule imdsv2-instance failed: AccessDeniedException: not authorized.*\(missing IAM permission\?\)$/);
     expect((error as Error).cause).toBe(cause);
+    expect(h.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+    expect(h.putInputs()).toHaveLength(0);
   });
 });

@@ -1,7 +1,8 @@
 // A sweep that runs close to the Lambda timeout stops cleanly between pages, with time to spare
 // (DEFAULT_TIME_RESERVE_MS), instead of being killed mid-batch: every evaluation it made was
 // delivered exactly once in whole batches, the stale-result clean-up (which needs a complete
-// listing) was skipped, and a warning says what was not finished. The next run starts over and
+// listing) was skipped, and a warning says what was not finished. (The sweep reads the results
+// Config holds first, to send only what changed: that read is done before the listing starts.) The next run starts over and
 // finishes. The Lambda context's remaining time runs down with the real clock, as in Lambda; a proxy
 // before the front makes each DescribeLaunchConfigurations page take ~300 ms, as a big account's would.
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
@@ -36,6 +37,8 @@ const listed: string[] = [];
 let delays: Record<string, number> = {};
 /** When the bundle first asked for the previous results (the clean-up began). */
 let firstResultsReadAt: number | undefined;
+/** When the bundle first sent evaluations. */
+let firstPutAt: number | undefined;
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -44,6 +47,7 @@ beforeAll(async () => {
     upstream: front.url,
     delayMs: (op) => {
       if (op === 'GetComplianceDetailsByConfigRule') firstResultsReadAt ??= Date.now();
+      if (op === 'PutEvaluations') firstPutAt ??= Date.now();
       return delays[op] ?? 0;
     },
   });
@@ -83,8 +87,8 @@ test('stops between pages before the timeout, delivers what it evaluated exactly
   expect(notExactlyOnce(recordedPerResource(front, ruleName), evaluated)).toEqual({});
   expect(front.config.puts.map((p) => p.evaluations.length)).toEqual(Array(pages).fill(100));
 
-  // The clean-up was skipped: no results read, the stale one still there. Nothing ran after the stop.
-  expect(front.countBy('GetComplianceDetailsByConfigRule')).toBe(0);
+  // The clean-up was skipped: the stale result (read before the listing) is still there. Nothing ran after the stop.
+  expect(front.countBy('GetComplianceDetailsByConfigRule')).toBe(1);
   expect(front.config.results(ruleName).map((r) => r.resourceId)).toContain(GONE);
   expect(front.calls[front.calls.length - 1].operation).toBe('PutEvaluations');
 
@@ -96,6 +100,7 @@ test('stops between pages before the timeout, delivers what it evaluated exactly
       rule: ID,
       pagesRead: pages,
       resourcesEvaluated: pages * 100,
+      changed: pages * 100,
       unfinished: 'resources after the last page read; stale-result clean-up',
     }),
   ]);
@@ -108,50 +113,58 @@ test('stops between pages before the timeout, delivers what it evaluated exactly
   const next = await runBundle(front, ID, scheduledEvent({ ruleName }), { endpoint: proxy.url });
   expect(next.error).toBeUndefined();
   expect(notExactlyOnce(recordedPerResource(front, ruleName), [...listed, GONE])).toEqual({});
-  expect(next.logs.find((l) => l.message === 'sweep complete')).toMatchObject({ pagesRead: 10, resources: COUNT, stale: 1 });
+  expect(next.logs.find((l) => l.message === 'sweep complete')).toMatchObject({ pagesRead: 10, resourcesEvaluated: COUNT, changed: COUNT, staleCleared: 1 });
   // eslint-disable-next-line no-console
   console.log(`near the timeout: stopped after ${pages} of 10 pages in ${run.ms} ms (budget ${budgetMs} ms); the next run finished in ${next.ms} ms`);
 }, 60_000);
 
 test('the stale-result clean-up stops before the timeout too: what it cleared was delivered, the rest waits for the next run', async () => {
   front.reset();
-  // Listing is quick; reading the previous results is slow (3,000 of them, 100 a page, ~300 ms a page).
-  delays = { GetComplianceDetailsByConfigRule: PAGE_DELAY_MS };
   const ruleName = 'near-timeout-clean-up';
+  // A first, unhurried run records every listed launch configuration; then 2,000 more results appear
+  // for launch configurations that no longer exist.
+  const first = await runBundle(front, ID, scheduledEvent({ ruleName }), { endpoint: proxy.url });
+  expect(first.error).toBeUndefined();
   const gone = Array.from({ length: 2_000 }, (_, i) => GONE.replace(/gone$/, `gone-${String(i).padStart(4, '0')}`));
-  const previous = [...listed, ...gone].map((resourceId) => ({ resourceType: TYPE, resourceId, complianceType: 'COMPLIANT' as const }));
-  front.config.seedResults(ruleName, previous);
-  // Plenty of time while listing; from the first results read on, 1.5 s above the reserve that runs
-  // down with the real clock, so the listing always finishes and the clean-up always runs short.
-  firstResultsReadAt = undefined;
+  front.config.seedResults(ruleName, gone.map((resourceId) => ({ resourceType: TYPE, resourceId, complianceType: 'COMPLIANT' as const })));
+  const putsBefore = front.config.puts.length;
+  // The listing sends nothing (unchanged); clearing 2,000 results takes 20 batches of ~300 ms. From the
+  // first batch on, 1.5 s above the reserve that runs down with the real clock.
+  delays = { PutEvaluations: PAGE_DELAY_MS };
+  firstPutAt = undefined;
   const aboveReserveMs = 1_500;
   const context = {
     ...lambdaContext(ID),
-    getRemainingTimeInMillis: () =>
-      firstResultsReadAt === undefined ? 600_000 : DEFAULT_TIME_RESERVE_MS + aboveReserveMs - (Date.now() - firstResultsReadAt),
+    getRemainingTimeInMillis: () => (firstPutAt === undefined ? 600_000 : DEFAULT_TIME_RESERVE_MS + aboveReserveMs - (Date.now() - firstPutAt)),
   };
 
   const run = await runBundle(front, ID, scheduledEvent({ ruleName }), { context, endpoint: proxy.url });
+  delays = {};
 
-  // Returned normally, having eaten at most one results page into the reserve (before the fix it read
-  // all 30 pages, ~9 s, deep into the reserve: a real Lambda near its timeout would have been killed).
+  // Returned normally, at most one batch into the reserve.
   expect(run.error).toBeUndefined();
-  expect(Date.now() - firstResultsReadAt!).toBeLessThan(aboveReserveMs + 2 * PAGE_DELAY_MS + 500);
-  const resultPages = front.countBy('GetComplianceDetailsByConfigRule');
-  expect(resultPages).toBeGreaterThanOrEqual(1);
-  expect(resultPages).toBeLessThan(30);
+  expect(Date.now() - firstPutAt!).toBeLessThan(aboveReserveMs + 2 * PAGE_DELAY_MS + 500);
 
-  // Every listed resource was evaluated, and the stale results cleared so far were delivered exactly once.
-  const recorded = recordedPerResource(front, ruleName);
-  const cleared = gone.filter((id) => recorded.has(id));
+  // Nothing listed was sent again; the stale results cleared so far were delivered exactly once, the rest are still held.
+  const puts = front.config.puts.slice(putsBefore);
+  const cleared = puts.flatMap((p) => p.evaluations.map((e) => e.ComplianceResourceId));
+  expect(cleared.length).toBeGreaterThan(0);
   expect(cleared.length).toBeLessThan(gone.length);
-  expect(notExactlyOnce(recorded, [...listed, ...cleared])).toEqual({});
-  expect(front.config.puts.every((p) => p.evaluations.length <= 100 && p.failed.length === 0)).toBe(true);
+  expect(new Set(cleared).size).toBe(cleared.length);
+  expect(cleared.every((id) => gone.includes(id))).toBe(true);
+  expect(puts.every((p) => p.evaluations.every((e) => e.ComplianceType === 'NOT_APPLICABLE') && p.failed.length === 0)).toBe(true);
   const stopped = run.logs.filter((l) => l.message === 'sweep stopped before the Lambda timeout');
   expect(stopped).toEqual([
-    expect.objectContaining({ level: 'WARN', rule: ID, pagesRead: 10, resourcesEvaluated: COUNT, staleCleared: cleared.length, unfinished: 'stale-result clean-up' }),
+    expect.objectContaining({ level: 'WARN', rule: ID, pagesRead: 10, resourcesEvaluated: COUNT, changed: 0, staleCleared: expect.any(Number), unfinished: 'stale-result clean-up' }),
   ]);
+  // Counted when added to the batch; what was delivered is at most that (the last partial batch is flushed).
+  expect(cleared.length).toBe(stopped[0].staleCleared);
   expect(run.logs.some((l) => l.message === 'sweep complete')).toBe(false);
+
+  // The next run clears the rest, and only the rest.
+  const next = await runBundle(front, ID, scheduledEvent({ ruleName }), { endpoint: proxy.url });
+  expect(next.error).toBeUndefined();
+  expect(next.returned!.map((e) => e.ComplianceResourceId).sort()).toEqual(gone.filter((id) => !cleared.includes(id)).sort());
   // eslint-disable-next-line no-console
-  console.log(`clean-up near the timeout: stopped after ${resultPages} of 30 results pages, ${cleared.length} of ${gone.length} stale results cleared, ${run.ms} ms`);
-}, 60_000);
+  console.log(`clean-up near the timeout: ${cleared.length} of ${gone.length} stale results cleared before stopping, ${run.ms} ms`);
+}, 90_000);

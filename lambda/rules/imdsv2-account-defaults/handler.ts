@@ -1,3 +1,4 @@
+import { loadEc2Client } from '../../kit/client-loaders';
 import { accountRuleHandlers } from '../../kit/create-handler';
 import type { AccountRule } from '../../kit/rule-module';
 import { accountDefaultsRule, type AccountDefaultsParameters } from './definition';
@@ -12,4 +13,4 @@ export const rule: AccountRule<AccountDefaultsParameters, AccountDefaultsSubject
 };
 
 /** AWS Config invokes `handler`: parse → complete → evaluate → PutEvaluations; returns what was sent. */
-export const { handler, makeHandler } = accountRuleHandlers(rule);
+export const { handler, makeHandler } = accountRuleHandlers(rule, { ec2: loadEc2Client });

@@ -1,3 +1,4 @@
+import { loadEc2Client, loadAutoScalingClient } from '../../kit/client-loaders';
 import { resourceRuleHandlers } from '../../kit/create-handler';
 import type { ResourceRule } from '../../kit/rule-module';
 import { autoScalingGroupRule, type AutoScalingGroupParameters } from './definition';
@@ -14,4 +15,4 @@ export const rule: ResourceRule<AutoScalingGroupParameters, AutoScalingGroupSubj
 };
 
 /** AWS Config invokes `handler`: parse → complete → evaluate → PutEvaluations; returns what was sent. */
-export const { handler, makeHandler } = resourceRuleHandlers(rule);
+export const { handler, makeHandler } = resourceRuleHandlers(rule, { ec2: loadEc2Client, autoscaling: loadAutoScalingClient });

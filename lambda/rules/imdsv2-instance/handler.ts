@@ -1,3 +1,4 @@
+import { loadEc2Client } from '../../kit/client-loaders';
 import { resourceRuleHandlers } from '../../kit/create-handler';
 import type { ResourceRule } from '../../kit/rule-module';
 import { instanceRule, type InstanceParameters } from './definition';
@@ -14,4 +15,4 @@ export const rule: ResourceRule<InstanceParameters, InstanceSubject> = {
 };
 
 /** AWS Config invokes `handler`: parse → complete → evaluate → PutEvaluations; returns what was sent. */
-export const { handler, makeHandler } = resourceRuleHandlers(rule);
+export const { handler, makeHandler } = resourceRuleHandlers(rule, { ec2: loadEc2Client });

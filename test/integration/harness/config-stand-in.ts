@@ -2,8 +2,10 @@ import { errorResponse, jsonResponse, type AwsRequest, type FrontResponse } from
 
 /**
  * In-memory stand-in for the AWS Config operations moto 5.2.1 lacks or gets wrong:
- * PutEvaluations (moto only accepts TestMode), GetComplianceDetailsByConfigRule (absent) and
- * GetResourceConfigHistory (moto does not record EC2 types). Answers in AWS JSON 1.1, as Config does.
+ * PutEvaluations (moto only accepts TestMode), GetComplianceDetailsByConfigRule (absent),
+ * GetResourceConfigHistory (moto does not record EC2 types) and DeleteEvaluationResults (absent).
+ * Answers in AWS JSON 1.1, as Config does. The stored results live as long as the front (until
+ * `reset()`), across invocations: a sweep reads back what the previous one recorded.
  */
 
 export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE' | 'INSUFFICIENT_DATA';
@@ -116,7 +118,7 @@ export class ConfigStandIn {
     this.failRules.push({ remaining: count, predicate });
   }
 
-  /** Puts results straight into the store, as if recorded earlier (NOT_APPLICABLE removes). */
+  /** Puts results straight into the store, as if recorded earlier. */
   seedResults(ruleName: string, results: readonly SeedResult[]): void {
     const now = new Date();
     for (const r of results) {
@@ -131,8 +133,16 @@ export class ConfigStandIn {
     }
   }
 
-  /** Current results of a rule, sorted by resource type then id. */
+  /**
+   * Current COMPLIANT / NON_COMPLIANT results of a rule, sorted by resource type then id: what the
+   * console and an unfiltered GetComplianceDetailsByConfigRule show.
+   */
   results(ruleName: string = this.defaultRuleName): StoredResult[] {
+    return sortedResults(this.store.get(ruleName)).filter((r) => r.complianceType !== 'NOT_APPLICABLE');
+  }
+
+  /** Every result held for the rule, NOT_APPLICABLE ones too (listed only when asked for by ComplianceTypes). */
+  allResults(ruleName: string = this.defaultRuleName): StoredResult[] {
     return sortedResults(this.store.get(ruleName));
   }
 
@@ -192,6 +202,8 @@ export class ConfigStandIn {
         return this.describeConfigRuleEvaluationStatus(request);
       case 'DescribeRemediationConfigurations':
         return this.describeRemediationConfigurations(request);
+      case 'DeleteEvaluationResults':
+        return this.deleteEvaluationResults(request);
       default:
         return undefined;
     }
@@ -273,8 +285,11 @@ export class ConfigStandIn {
       if (after === undefined) return errorResponse(request, 400, 'InvalidNextTokenException', 'The nextToken provided is invalid');
     }
     // Paging by "after this key" (not by offset) stays correct while a caller deletes as it pages.
+    // NOT_APPLICABLE results are kept and listed when the filter asks for them (the API accepts it as
+    // a ComplianceTypes value); without a filter, the compliant and non-compliant ones.
+    const wanted = types.length > 0 ? types : ['COMPLIANT', 'NON_COMPLIANT'];
     const matching = sortedResults(this.store.get(ruleName)).filter(
-      (r) => (types.length === 0 || types.includes(r.complianceType)) && (after === undefined || resultKey(r) > after),
+      (r) => wanted.includes(r.complianceType) && (after === undefined || resultKey(r) > after),
     );
     const page = matching.slice(0, limit);
     const more = matching.length > limit;
@@ -296,6 +311,16 @@ export class ConfigStandIn {
       })),
       ...(more ? { NextToken: encodeToken(resultKey(page[page.length - 1])) } : {}),
     });
+  }
+
+  /** Config's DeleteEvaluationResults (moto lacks it): the rule's results are gone, as after the real call. */
+  private deleteEvaluationResults(request: AwsRequest): FrontResponse {
+    const ruleName = (request.json ?? {}).ConfigRuleName;
+    if (typeof ruleName !== 'string' || ruleName.length === 0) {
+      return validation(request, "Value null at 'configRuleName' failed to satisfy constraint: Member must not be null");
+    }
+    this.store.delete(ruleName);
+    return jsonResponse(request, {});
   }
 
   private getResourceConfigHistory(request: AwsRequest): FrontResponse {
@@ -360,9 +385,9 @@ export class ConfigStandIn {
   private storeResult(ruleName: string, result: StoredResult): void {
     const results = this.store.get(ruleName) ?? new Map<string, StoredResult>();
     this.store.set(ruleName, results);
-    // Config does not list NOT_APPLICABLE resources: reporting one removes it from the rule's results.
-    if (result.complianceType === 'NOT_APPLICABLE') results.delete(resultKey(result));
-    else results.set(resultKey(result), result);
+    // A NOT_APPLICABLE result replaces the resource's result like any other: GetComplianceDetailsByConfigRule
+    // lists it only when ComplianceTypes asks for NOT_APPLICABLE, and `results()` leaves it out.
+    results.set(resultKey(result), result);
   }
 }
 

@@ -1,7 +1,9 @@
 // imdsv2-instance against moto, through the deployed bundle (dist/lambda/imdsv2-instance/index.js),
 // with Config events built from moto's state. The front stands in for PutEvaluations (moto accepts
 // only TestMode), GetComplianceDetailsByConfigRule and GetResourceConfigHistory (moto lacks both).
+import { ConfigServiceClient, DeleteEvaluationResultsCommand } from '@aws-sdk/client-config-service';
 import {
+  ModifyInstanceMetadataOptionsCommand,
   RunInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
@@ -27,6 +29,7 @@ import {
   invoke,
   invokeFailing,
   NOTIFICATION_TIME,
+  REGION,
   single,
   tagList,
   useMotoSuite,
@@ -377,10 +380,61 @@ describe('periodic sweep (ScheduledNotification)', () => {
     expect(tally('COMPLIANT')).toHaveLength(1000);
     expect(tally('NON_COMPLIANT').sort()).toEqual([...optional].sort());
     expect(tally('NOT_APPLICABLE')).toEqual([gone]);
-    // The stale-result pass pages through the 1,050 results just recorded (plus the seeded one), 100 at a time.
-    expect(inv.calls.filter((c) => c.operation === 'GetComplianceDetailsByConfigRule')).toHaveLength(11);
+    // The results are read before the listing: only the seeded one is held yet, one page.
+    expect(inv.calls.filter((c) => c.operation === 'GetComplianceDetailsByConfigRule')).toHaveLength(1);
     expect(s.front.config.results(DEFAULT_RULE_NAME)).toHaveLength(1050);
+
+    // The next sweep reads the 1,050 results back (100 a call) and, nothing having changed, records nothing.
+    const again = await invoke(s.front, ID, scheduledEvent({ notificationCreationTime: NOTIFICATION_TIME }));
+    expect(again.returned).toEqual([]);
+    expect(again.puts).toHaveLength(0);
+    expect(again.calls.filter((c) => c.operation === 'GetComplianceDetailsByConfigRule')).toHaveLength(11);
   }, 120_000);
+
+  test('records only what changed against the stand-in\'s stored results: first sweep all, unchanged 0, one changed 1, deleted results re-sent, an expired exemption flips', async () => {
+    // The Config stand-in keeps the results every sweep records (stateful across invocations), as
+    // Config does; GetComplianceDetailsByConfigRule reads them back, DeleteEvaluationResults clears them.
+    const params = { exemptionTagKey: EXEMPT };
+    const sweep = () => invoke(s.front, ID, scheduledEvent({ ruleParameters: params, notificationCreationTime: NOTIFICATION_TIME }));
+    const optional = await Promise.all(Array.from({ length: 4 }, () => runInstance({ HttpTokens: 'optional' })));
+    const required = await Promise.all(Array.from({ length: 5 }, () => runInstance({ HttpTokens: 'required' })));
+    // An exemption ending a few seconds from now: exempt in the first sweeps, expired by the last.
+    const until = new Date(Date.now() + 6_000);
+    const exempt = await runInstance({ HttpTokens: 'optional' }, { [EXEMPT]: `${until.toISOString().slice(0, 19)}Z ticket SEC-1` });
+    const all = [...optional, ...required, exempt];
+
+    const first = await sweep();
+    expect(first.returned.map((e) => e.ComplianceResourceId).sort()).toEqual([...all].sort());
+    expect(s.front.config.evaluations({ testMode: false })).toHaveLength(all.length);
+    const exemptVerdict = byId(first).get(exempt)!;
+    expect(exemptVerdict.ComplianceType).not.toBe('NON_COMPLIANT');
+
+    const unchanged = await sweep();
+    expect(unchanged.returned).toEqual([]);
+    expect(unchanged.puts).toHaveLength(0);
+    expect(callsTo(unchanged, 'config').map((c) => c.operation)).toEqual(['GetComplianceDetailsByConfigRule']);
+
+    // One instance fixed: one evaluation. (moto resets unsent fields; the verdict only needs the tokens.)
+    await s.ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: optional[0], HttpTokens: 'required', HttpEndpoint: 'enabled' }));
+    const oneChanged = await sweep();
+    expect(oneChanged.returned.map((e) => [e.ComplianceResourceId, e.ComplianceType])).toEqual([[optional[0], 'COMPLIANT']]);
+    expect(oneChanged.puts).toHaveLength(1);
+
+    // Someone deletes the rule's results (console "Delete results", or the API): the next sweep sends them all again.
+    const config = new ConfigServiceClient({ region: REGION, endpoint: s.front.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await config.send(new DeleteEvaluationResultsCommand({ ConfigRuleName: DEFAULT_RULE_NAME }));
+    config.destroy();
+    expect(s.front.config.results(DEFAULT_RULE_NAME)).toEqual([]);
+    const resent = await sweep();
+    expect(resent.returned.map((e) => e.ComplianceResourceId).sort()).toEqual([...all].sort());
+    expect(s.front.config.allResults(DEFAULT_RULE_NAME)).toHaveLength(all.length);
+
+    // The exemption ends: that instance alone flips to NON_COMPLIANT.
+    await new Promise((r) => setTimeout(r, Math.max(0, until.getTime() - Date.now() + 250)));
+    const expired = await sweep();
+    expect(expired.returned.map((e) => [e.ComplianceResourceId, e.ComplianceType])).toEqual([[exempt, 'NON_COMPLIANT']]);
+    expect(s.front.config.results(DEFAULT_RULE_NAME).find((r) => r.resourceId === exempt)).toMatchObject({ complianceType: 'NON_COMPLIANT' });
+  }, 60_000);
 
   test('TESTMODE sweep sends every batch in test mode', async () => {
     await runInstance({ HttpTokens: 'required' });
