@@ -43,7 +43,8 @@ export const RULE_ACTIONS: Readonly<Record<RuleId, readonly string[]>> = {
     'ec2:DescribeImages',
     'ec2:GetInstanceMetadataDefaults',
   ],
-  'imdsv2-account-defaults': ['config:PutEvaluations', 'ec2:GetInstanceMetadataDefaults'],
+  // Reads its own result for the account, to record only a change (like the sweeps).
+  'imdsv2-account-defaults': ['config:PutEvaluations', 'config:GetComplianceDetailsByConfigRule', 'ec2:GetInstanceMetadataDefaults'],
 };
 
 /**

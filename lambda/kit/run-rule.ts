@@ -253,6 +253,20 @@ export async function runAccountRule<P, S>(
   const subject = await rule.load(ctx);
   const verdict = rule.evaluate(subject, params, deps.now?.() ?? new Date());
   const sink = openSink(inv, deps, true);
+  // Like a sweep, record only a change: an unchanged account default costs nothing to re-check.
+  if (inv.configRuleName && (await heldFingerprint(deps, inv.configRuleName, rule.definition.resourceType, ctx.accountId)) === resultFingerprint(verdict.complianceType, verdict.annotation)) {
+    deps.logger.info('account result unchanged: nothing recorded', { rule: rule.definition.id, complianceType: verdict.complianceType });
+    return [...(await sink.close())];
+  }
   await sink.add(toEvaluation(rule.definition.resourceType, ctx.accountId, verdict, message.notificationCreationTime));
   return [...(await sink.close())];
+}
+
+/** The fingerprint of the result Config holds for one resource of the rule, or undefined when it holds none. */
+async function heldFingerprint(deps: RunDependencies, ruleName: string, resourceType: string, resourceId: string): Promise<number | undefined> {
+  let found: number | undefined;
+  for await (const page of currentResults(deps.clients.config, ruleName, resourceType)) {
+    for (const r of page) if (r.resourceId === resourceId) found = resultFingerprint(r.complianceType, r.annotation);
+  }
+  return found;
 }

@@ -2,7 +2,7 @@ import {
   DescribeAutoScalingGroupsCommand,
   DescribeLaunchConfigurationsCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { GetResourceConfigHistoryCommand } from '@aws-sdk/client-config-service';
+import { GetComplianceDetailsByConfigRuleCommand, GetResourceConfigHistoryCommand } from '@aws-sdk/client-config-service';
 import {
   DescribeInstancesCommand,
   DescribeLaunchTemplateVersionsCommand,
@@ -346,6 +346,7 @@ describe('account defaults rule', () => {
   test('scheduled: one AWS::::Account evaluation for the event’s account, at the notification time', async () => {
     const h = harness();
     h.ec2.on(GetInstanceMetadataDefaultsCommand).resolves({ AccountLevel: { HttpTokens: 'required', HttpTokensEnforced: 'enabled' } });
+    h.config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] }); // Config holds nothing yet
     const result = await handlerFor(ACCOUNT_RULE, h)(fixture(ACCOUNT_RULE.scheduled));
     expect(result).toEqual([
       {
@@ -356,13 +357,35 @@ describe('account defaults rule', () => {
         OrderingTimestamp: SCHEDULED_TIME,
       },
     ]);
-    expect(h.reads()).toEqual(['GetInstanceMetadataDefaults']);
+    expect(h.reads()).toEqual(['GetComplianceDetailsByConfigRule', 'GetInstanceMetadataDefaults']);
     expect(h.putInputs()).toHaveLength(1);
+  });
+
+  test('scheduled: the verdict Config already holds for the account is not recorded again; a different one is', async () => {
+    const h = harness();
+    h.ec2.on(GetInstanceMetadataDefaultsCommand).resolves({ AccountLevel: { HttpTokens: 'required', HttpTokensEnforced: 'enabled' } });
+    h.config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
+    const [first] = await handlerFor(ACCOUNT_RULE, h)(fixture(ACCOUNT_RULE.scheduled));
+    const held = (e: typeof first, id = ACCOUNT) => ({
+      ComplianceType: e.ComplianceType,
+      Annotation: e.Annotation,
+      EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: 'r', ResourceType: 'AWS::::Account', ResourceId: id } },
+    });
+    // Another account's result (a rule shared by several accounts' evaluations) does not count.
+    h.config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [held(first, '210987654321'), held(first)] });
+    expect(await handlerFor(ACCOUNT_RULE, h)(fixture(ACCOUNT_RULE.scheduled))).toEqual([]);
+    expect(h.putInputs()).toHaveLength(1); // only the first run's
+
+    h.ec2.on(GetInstanceMetadataDefaultsCommand).resolves({ AccountLevel: { HttpTokens: 'optional' } });
+    const [changed] = await handlerFor(ACCOUNT_RULE, h)(fixture(ACCOUNT_RULE.scheduled));
+    expect(changed.ComplianceType).toBe('NON_COMPLIANT');
+    expect(h.putInputs()).toHaveLength(2);
   });
 
   test('scheduled: the account id comes from the event', async () => {
     const h = harness();
     h.ec2.on(GetInstanceMetadataDefaultsCommand).resolves({ AccountLevel: {} });
+    h.config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
     const [e] = await handlerFor(ACCOUNT_RULE, h)({ ...fixture(ACCOUNT_RULE.scheduled), accountId: '210987654321' });
     expect(e.ComplianceResourceId).toBe('210987654321');
     expect(e.ComplianceType).toBe('NON_COMPLIANT'); // no preference is not IMDSv2

@@ -42,7 +42,7 @@ const EXPECTED_ACTIONS: Record<RuleId, string[]> = {
     'ec2:DescribeLaunchTemplateVersions',
     'ec2:GetInstanceMetadataDefaults',
   ],
-  'imdsv2-account-defaults': ['config:PutEvaluations', 'ec2:GetInstanceMetadataDefaults'],
+  'imdsv2-account-defaults': ['config:PutEvaluations', 'config:GetComplianceDetailsByConfigRule', 'ec2:GetInstanceMetadataDefaults'],
 };
 
 const RESOURCE_TYPES: Record<RuleId, string> = {

@@ -121,6 +121,21 @@ describe("the front's stand-in for EC2 Get/ModifyInstanceMetadataDefaults (moto 
     expect(e.Annotation).toMatch(/^eu-west-1 defaults: HttpTokens=no preference.* --region eu-west-1$/);
   });
 
+  test('records only a change (stateful Config results in the front): unchanged re-check 0, changed default 1', async () => {
+    const first = await judge();
+    expect(first.ComplianceType).toBe('NON_COMPLIANT');
+
+    // Config already holds this verdict: the next periodic run reads it and records nothing.
+    const again = await invoke(s.front, ID, scheduledEvent({ accountId: ACCOUNT, notificationCreationTime: NOTIFICATION_TIME }));
+    expect(again.returned).toEqual([]);
+    expect(again.puts).toEqual([]);
+    expect(again.calls.map((c) => c.operation)).toEqual(expect.arrayContaining(['GetInstanceMetadataDefaults', 'GetComplianceDetailsByConfigRule']));
+
+    // The default changes: exactly one evaluation, with the new verdict.
+    await modifyDefaults({ HttpTokens: 'required' });
+    expect(await judge()).toMatchObject({ ComplianceType: 'COMPLIANT' });
+  });
+
   test('a TESTMODE token sends the evaluation in test mode', async () => {
     const inv = await invoke(s.front, ID, scheduledEvent({ accountId: ACCOUNT, resultToken: 'TESTMODE', notificationCreationTime: NOTIFICATION_TIME }));
     expect(single(inv, { testMode: true })).toMatchObject({ ComplianceResourceId: ACCOUNT, ComplianceType: 'NON_COMPLIANT' });
