@@ -274,11 +274,22 @@ export class Imdsv2Remediation extends Construct {
   }
 
   private statement(grant: Grant, sid: string): iam.PolicyStatement {
+    // ${Partition}/${Region}/${Account} in condition values become the deploying stack's pseudo parameters.
+    const place = (v: string) => v.replace(/\$\{Partition\}/g, Aws.PARTITION).replace(/\$\{Region\}/g, Aws.REGION).replace(/\$\{Account\}/g, Aws.ACCOUNT_ID);
+    const conditions = grant.conditions
+      ? Object.fromEntries(
+          Object.entries(grant.conditions).map(([op, keys]) => [
+            op,
+            Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, typeof v === 'string' ? place(v) : v.map(place)])),
+          ]),
+        )
+      : undefined;
     return new iam.PolicyStatement({
       sid,
+      effect: grant.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
       actions: [...grant.actions],
       resources: [this.arn(grant.resource)],
-      conditions: grant.conditions ? JSON.parse(JSON.stringify(grant.conditions)) : undefined,
+      conditions,
     });
   }
 }
@@ -300,7 +311,7 @@ const NAG_ARNS: Readonly<Record<Exclude<ResourceKind, 'helper-function'>, string
 function acknowledgeWildcards(role: iam.Role, grants: readonly Grant[]): void {
   const reasons = new Map<string, string[]>();
   for (const g of grants) {
-    if (g.resource === 'helper-function') continue;
+    if (g.resource === 'helper-function' || g.effect === 'Deny') continue;
     const id = `AwsSolutions-IAM5[Resource::${NAG_ARNS[g.resource]}]`;
     reasons.set(id, [...(reasons.get(id) ?? []), `${g.actions.join(', ')}: ${g.why}`]);
   }

@@ -18,6 +18,8 @@ export type ResourceKind =
   | 'helper-function';
 
 export interface Grant {
+  /** @default 'Allow'. A Deny narrows an Allow whose resource cannot be narrowed itself (RunInstances spans many resource types). */
+  readonly effect?: 'Allow' | 'Deny';
   readonly actions: readonly string[];
   readonly resource: ResourceKind;
   /** IAM condition block, with `${Partition}`/`${Region}`/`${Account}` left to the construct. */
@@ -47,6 +49,9 @@ export interface RemediationSpec {
   /** The automation role's grants (what the document's own steps call, and invoking the helper). */
   readonly grants: readonly Grant[];
 }
+
+/** The tag the migration puts on the templates it creates (lambda/remediation/migrate-launch-configuration/migrate.ts SOURCE_TAG). */
+export const MIGRATION_SOURCE_TAG = 'imdsv2-guard:source-launch-configuration';
 
 const NO_RESOURCE_LEVEL = 'These Describe/Get actions support no resource-level permissions, so IAM requires Resource "*".';
 const INVOKE_HELPER: Grant = { actions: ['lambda:InvokeFunction'], resource: 'helper-function', why: 'Only the document\'s own helper function.' };
@@ -124,7 +129,29 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
         {
           actions: ['ec2:RunInstances'],
           resource: '*',
-          why: 'Auto Scaling checks ec2:RunInstances with the template when a group is moved to it; RunInstances spans many resource types (image, subnet, volume, ...) known only at run time.',
+          why: 'Auto Scaling checks ec2:RunInstances with the template when a group is moved to it; RunInstances spans many resource types (image, subnet, volume, ...) known only at run time. The Deny statements below narrow it.',
+        },
+        {
+          effect: 'Deny',
+          actions: ['ec2:RunInstances'],
+          resource: 'instance',
+          // StringNotEquals is true when the key is absent: a launch that does not say `required` is denied too.
+          conditions: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } },
+          why: 'The groups may only be moved to a template whose instances require IMDSv2.',
+        },
+        {
+          effect: 'Deny',
+          actions: ['ec2:RunInstances'],
+          resource: 'instance',
+          conditions: { ArnNotLike: { 'ec2:LaunchTemplate': 'arn:${Partition}:ec2:${Region}:${Account}:launch-template/*' } },
+          why: 'Only launches from a launch template of this account and Region.',
+        },
+        {
+          effect: 'Deny',
+          actions: ['ec2:RunInstances'],
+          resource: 'launch-template',
+          conditions: { Null: { [`aws:ResourceTag/${MIGRATION_SOURCE_TAG}`]: 'true' } },
+          why: 'Only launch templates carrying the migration\'s source tag (the function itself checks who made them and what they hold).',
         },
         {
           actions: ['iam:PassRole'],
@@ -134,10 +161,8 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
         },
       ],
     },
-    grants: [
-      INVOKE_HELPER,
-      { actions: ['config:GetResourceConfigHistory', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeLaunchTemplateVersions'], resource: '*', why: NO_RESOURCE_LEVEL },
-    ],
+    // The function takes the name from the ARN and verifies its own work: the document calls nothing else.
+    grants: [INVOKE_HELPER],
   },
   'imdsv2-auto-scaling-group': {
     id: 'imdsv2-auto-scaling-group',

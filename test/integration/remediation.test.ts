@@ -17,6 +17,7 @@ import {
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
   EC2Client,
+  ModifyLaunchTemplateCommand,
   RunInstancesCommand,
   StopInstancesCommand,
   type InstanceMetadataOptionsResponse,
@@ -54,6 +55,7 @@ import {
 const REGION = 'us-east-1';
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const AMI = 'ami-12c6146b'; // one of moto's built-in AMIs
+const MOTO_CREATOR = 'arn:aws:iam::123456789012:root';
 const silent: KitLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 let moto: MotoServer;
@@ -116,7 +118,10 @@ const evaluateItem = (handler: (e: unknown) => Promise<Evaluation[]>, item: Conf
 const lambdas = () => ({
   'imdsv2-guard-imdsv1-usage-gate': gateHandler(() => ({ clients: fixClients, logger: silent })),
   'imdsv2-guard-launch-template-version': versionHandler(() => ({ clients: fixClients, logger: silent })),
-  'imdsv2-guard-migrate-launch-configuration': migrationHandler(() => ({ clients: fixClients, logger: silent })),
+  // moto records every launch template and version as created by the account root (CreatedBy), whoever made
+  // it, and its GetCallerIdentity names another principal: the function is told moto's creator is itself.
+  // So here only the data check tells a planted template apart; the creator check is unit-tested with mocks.
+  'imdsv2-guard-migrate-launch-configuration': migrationHandler(() => ({ clients: fixClients, logger: silent, callerArn: async () => MOTO_CREATOR })),
 });
 
 function run(id: string, parameters: Record<string, unknown>, extra: Partial<RunOptions> = {}): Promise<RunResult> {
@@ -354,6 +359,43 @@ describe('imdsv2-launch-template', () => {
     expect((await evaluateItem(rules.launchTemplate, await launchTemplateItem(ec2, id))).ComplianceType).toBe('COMPLIANT');
   });
 
+  // moto ignores SourceVersion: the function sends each version's full data, so what moto stores is what AWS would.
+  test.each([
+    ['default bad, latest good (another version)', { HttpTokens: 'optional' }, { HttpTokens: 'required', HttpPutResponseHopLimit: 2 }],
+    ['default good, latest bad', { HttpTokens: 'required' }, { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 }],
+    ['both bad, the same version', { HttpTokens: 'optional' }, undefined],
+    ['both bad, different versions', { HttpTokens: 'optional' }, { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }],
+  ] as Array<[string, Record<string, unknown>, Record<string, unknown> | undefined]>)(
+    '%s: afterwards $Default = old $Default data and $Latest = old $Latest data, each with IMDSv2 required, every other field identical',
+    async (_name, defaultMetadata, latestMetadata) => {
+      const { id } = await template(defaultMetadata);
+      if (latestMetadata) {
+        await ec2.send(
+          new CreateLaunchTemplateVersionCommand({
+            LaunchTemplateId: id,
+            LaunchTemplateData: { ImageId: 'ami-03cf127a', InstanceType: 't3.large', UserData: 'ZWNobyBsYXRlc3Q=', MetadataOptions: latestMetadata },
+          }),
+        );
+      }
+      const read = async (v: string) =>
+        (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: [v] }))).LaunchTemplateVersions![0].LaunchTemplateData!;
+      const withImdsV2 = (d: Awaited<ReturnType<typeof read>>) => ({ ...d, MetadataOptions: { ...d.MetadataOptions, HttpTokens: 'required' } });
+      const oldDefault = await read('$Default');
+      const oldLatest = await read('$Latest');
+      expect((await evaluateItem(rules.launchTemplate, await launchTemplateItem(ec2, id))).ComplianceType).toBe('NON_COMPLIANT');
+
+      const result = await run('imdsv2-launch-template', { LaunchTemplateId: id });
+
+      expect(result.status).toBe('Success');
+      expect(await read('$Default')).toEqual(withImdsV2(oldDefault));
+      expect(await read('$Latest')).toEqual(withImdsV2(oldLatest));
+      expect((await evaluateItem(rules.launchTemplate, await launchTemplateItem(ec2, id))).ComplianceType).toBe('COMPLIANT');
+      // And a re-run changes nothing.
+      const again = await run('imdsv2-launch-template', { LaunchTemplateId: id });
+      expect(JSON.parse(String(again.outputs['CreateCompliantDefaultVersion.Payload']))).toMatchObject({ Changed: false });
+    },
+  );
+
   test('a disabled endpoint stays disabled in the new version', async () => {
     const { id } = await template({ HttpTokens: 'optional', HttpEndpoint: 'disabled' });
     expect((await run('imdsv2-launch-template', { LaunchTemplateId: id })).status).toBe('Success');
@@ -364,8 +406,7 @@ describe('imdsv2-launch-template', () => {
 // ---- imdsv2-launch-configuration --------------------------------------------------------------
 
 describe('imdsv2-launch-configuration', () => {
-  test('NON_COMPLIANT → migration → the group launches from a compliant template; the launch configuration, deleted, is NOT_APPLICABLE', async () => {
-    const sg = await securityGroup();
+  async function webLaunchConfiguration(sg: string) {
     await autoscaling.send(
       new CreateLaunchConfigurationCommand({
         LaunchConfigurationName: 'web-v1',
@@ -385,21 +426,32 @@ describe('imdsv2-launch-configuration', () => {
     await autoscaling.send(
       new CreateAutoScalingGroupCommand({ AutoScalingGroupName: 'web', LaunchConfigurationName: 'web-v1', MinSize: 1, MaxSize: 2, AvailabilityZones: ['us-east-1a'] }),
     );
-    const lcItem = await launchConfigurationItem(autoscaling, 'web-v1');
+    return launchConfigurationItem(autoscaling, 'web-v1');
+  }
+
+  test('NON_COMPLIANT → migration → the group launches from a numbered version of a compliant template; the launch configuration, deleted, is NOT_APPLICABLE', async () => {
+    const sg = await securityGroup();
+    const lcItem = await webLaunchConfiguration(sg);
     expect((await evaluateItem(rules.launchConfiguration, lcItem)).ComplianceType).toBe('NON_COMPLIANT');
-    // AWS Config recorded the launch configuration (it just evaluated it): the document reads its name there.
-    front.config.putHistory(lcItem.resourceType, lcItem.resourceId, lcItem);
+    // No AWS Config record is given: the function takes the name from the ARN the rule reports.
 
     // First run keeps the launch configuration: it stays NON_COMPLIANT (launch configurations are immutable).
     const first = await run('imdsv2-launch-configuration', { LaunchConfigurationArn: lcItem.resourceId });
     expect(first.status).toBe('Success');
+    expect(first.apiCalls.map((c) => c.api)).toEqual([]);
     const migration = JSON.parse(String(first.outputs['MigrateToLaunchTemplate.Payload']));
-    expect(migration).toMatchObject({ LaunchTemplateName: 'web-v1-imdsv2', LaunchTemplateCreated: true, GroupsUpdated: ['web'], LaunchConfigurationDeleted: false });
-    const ltId = String(first.outputs['FindLaunchTemplate.LaunchTemplateId']);
-    expect(ltId).toBe(migration.LaunchTemplateId);
+    expect(migration).toMatchObject({
+      LaunchTemplateName: 'web-v1-imdsv2',
+      LaunchTemplateVersion: '1',
+      LaunchTemplateCreated: true,
+      LaunchTemplatesIgnored: [],
+      GroupsUpdated: ['web'],
+      LaunchConfigurationDeleted: false,
+    });
+    const ltId = String(migration.LaunchTemplateId);
 
     const group = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0];
-    expect(group.LaunchTemplate).toMatchObject({ LaunchTemplateId: ltId, Version: '$Default' });
+    expect(group.LaunchTemplate).toMatchObject({ LaunchTemplateId: ltId, Version: '1' });
     const data = (await defaultVersion(ltId)).LaunchTemplateData!;
     expect(data).toMatchObject({
       ImageId: AMI,
@@ -418,11 +470,12 @@ describe('imdsv2-launch-configuration', () => {
     expect((await evaluateItem(rules.launchTemplate, await launchTemplateItem(ec2, ltId))).ComplianceType).toBe('COMPLIANT');
     expect((await evaluateItem(rules.launchConfiguration, await launchConfigurationItem(autoscaling, 'web-v1'))).ComplianceType).toBe('NON_COMPLIANT');
 
-    // Second run, asked to delete: it reuses the template (idempotent) and removes the launch configuration.
+    // Second run, asked to delete: it reuses the template it made (same data, read back from moto) and removes the launch configuration.
     const second = await run('imdsv2-launch-configuration', { LaunchConfigurationArn: lcItem.resourceId, DeleteLaunchConfiguration: true });
     expect(second.status).toBe('Success');
     expect(JSON.parse(String(second.outputs['MigrateToLaunchTemplate.Payload']))).toMatchObject({
       LaunchTemplateId: ltId,
+      LaunchTemplateVersion: '1',
       LaunchTemplateCreated: false,
       GroupsUpdated: [],
       LaunchConfigurationDeleted: true,
@@ -431,6 +484,44 @@ describe('imdsv2-launch-configuration', () => {
     expect((await ec2.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates).toHaveLength(1);
     // Config's notice of the deletion: the rule reports the launch configuration NOT_APPLICABLE.
     expect((await evaluateItem(rules.launchConfiguration, asDeleted(lcItem))).ComplianceType).toBe('NOT_APPLICABLE');
+  });
+
+  test('a planted look-alike (same tag, same name, another AMI and user data, IMDSv2 required) is not used: a new template is made and the group pinned to it', async () => {
+    const sg = await securityGroup();
+    // Planted first, so it holds the name and is the oldest template carrying the tag.
+    const planted = await ec2.send(
+      new CreateLaunchTemplateCommand({
+        LaunchTemplateName: 'web-v1-imdsv2',
+        LaunchTemplateData: {
+          ImageId: 'ami-03cf127a', // another of moto's AMIs
+          InstanceType: 't3.micro',
+          UserData: 'Y3VybCBodHRwOi8vZXZpbC5leGFtcGxlIHwgc2g=',
+          IamInstanceProfile: { Name: 'admin-profile' },
+          MetadataOptions: { HttpTokens: 'required' },
+        },
+        TagSpecifications: [{ ResourceType: 'launch-template', Tags: [{ Key: SOURCE_TAG, Value: 'web-v1' }] }],
+      }),
+    );
+    const plantedId = planted.LaunchTemplate!.LaunchTemplateId!;
+    const lcItem = await webLaunchConfiguration(sg);
+
+    const result = await run('imdsv2-launch-configuration', { LaunchConfigurationArn: lcItem.resourceId });
+
+    expect(result.status).toBe('Success');
+    const migration = JSON.parse(String(result.outputs['MigrateToLaunchTemplate.Payload']));
+    expect(migration).toMatchObject({ LaunchTemplateCreated: true, LaunchTemplatesIgnored: [plantedId], GroupsUpdated: ['web'] });
+    expect(migration.LaunchTemplateId).not.toBe(plantedId);
+    expect(migration.LaunchTemplateName).toMatch(/^web-v1-[0-9a-f]{12}-imdsv2$/);
+    const group = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0];
+    expect(group.LaunchTemplate).toMatchObject({ LaunchTemplateId: migration.LaunchTemplateId, Version: '1' });
+    expect((await defaultVersion(migration.LaunchTemplateId)).LaunchTemplateData).toMatchObject({ ImageId: AMI, UserData: 'IyEvYmluL2Jhc2gKZWNobyBoaQ==', IamInstanceProfile: { Name: 'web-profile' } });
+
+    // Whoever moves the template's $Default later (here to an IMDSv1 version) changes nothing for the group: it is pinned to v1.
+    await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: migration.LaunchTemplateId, LaunchTemplateData: { ImageId: 'ami-03cf127a', MetadataOptions: { HttpTokens: 'optional' } } }));
+    await ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: migration.LaunchTemplateId, DefaultVersion: '2' }));
+    const again = await run('imdsv2-launch-configuration', { LaunchConfigurationArn: lcItem.resourceId });
+    expect(JSON.parse(String(again.outputs['MigrateToLaunchTemplate.Payload']))).toMatchObject({ LaunchTemplateId: migration.LaunchTemplateId, LaunchTemplateVersion: '1', LaunchTemplateCreated: false });
+    expect((await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0].LaunchTemplate).toMatchObject({ Version: '1' });
   });
 });
 

@@ -39,7 +39,7 @@ const resources = (t: Template, type: string): Array<[string, Resource]> =>
 const AUTOMATION_ACTIONS: Record<RuleId, string[]> = {
   'imdsv2-instance': ['ec2:DescribeInstances', 'ec2:ModifyInstanceMetadataOptions', 'lambda:InvokeFunction'],
   'imdsv2-launch-template': ['ec2:DescribeLaunchTemplateVersions', 'lambda:InvokeFunction'],
-  'imdsv2-launch-configuration': ['config:GetResourceConfigHistory', 'ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeLaunchTemplates', 'lambda:InvokeFunction'],
+  'imdsv2-launch-configuration': ['lambda:InvokeFunction'],
   'imdsv2-auto-scaling-group': ['autoscaling:DescribeInstanceRefreshes', 'autoscaling:StartInstanceRefresh', 'config:GetResourceConfigHistory'],
   'imdsv2-account-defaults': ['ec2:GetInstanceMetadataDefaults', 'ec2:ModifyInstanceMetadataDefaults'],
 };
@@ -73,7 +73,9 @@ function statementsOf(t: Template, roleLogicalId: string): Array<{ Action: strin
   const role = (t.toJSON().Resources as Record<string, Resource>)[roleLogicalId];
   return (role.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement);
 }
-const actionsOf = (statements: Array<{ Action: string | string[] }>) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+/** The actions a role is allowed (Deny statements narrow them and are tested on their own). */
+const actionsOf = (statements: Array<{ Action: string | string[]; Effect?: string }>) =>
+  statements.filter((s) => s.Effect !== 'Deny').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 
 describe('Imdsv2Remediations, manual (the default)', () => {
   const { stack, remediations, template } = stackWithRules();
@@ -181,6 +183,21 @@ describe('Imdsv2Remediations, manual (the default)', () => {
     });
   });
 
+  test('the migration may launch (as Auto Scaling checks on the group update) only IMDSv2-required instances, from a tagged template of this account and Region', () => {
+    const r = remediations.remediations['imdsv2-launch-configuration']!;
+    const denies = statementsOf(template, logical(r.functionRole!)).filter((s) => (s as { Effect?: string }).Effect === 'Deny');
+    const arn = (suffix: string) => expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([expect.stringContaining(suffix)])] });
+    expect(denies).toEqual([
+      expect.objectContaining({ Action: 'ec2:RunInstances', Resource: arn(':instance/*'), Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } } }),
+      expect.objectContaining({ Action: 'ec2:RunInstances', Resource: arn(':instance/*'), Condition: { ArnNotLike: { 'ec2:LaunchTemplate': arn(':launch-template/*') } } }),
+      expect.objectContaining({
+        Action: 'ec2:RunInstances',
+        Resource: arn(':launch-template/*'),
+        Condition: { Null: { 'aws:ResourceTag/imdsv2-guard:source-launch-configuration': 'true' } },
+      }),
+    ]);
+  });
+
   test('three TypeScript steps, bundled from lambda/remediation/<name>/handler.ts, each with its own log group', () => {
     template.resourceCountIs('AWS::Lambda::Function', 3);
     template.resourceCountIs('AWS::Logs::LogGroup', 3);
@@ -285,7 +302,6 @@ describe('cdk-nag AwsSolutionsChecks over the rules and their remediations', () 
     set('imdsv2-instance', 'functionRole', [nag('*')]);
     set('imdsv2-launch-template', 'automationRole', [nag('*')]);
     set('imdsv2-launch-template', 'functionRole', [nag('*'), nag(`${p}:ec2:${rA}:launch-template/*`)]);
-    set('imdsv2-launch-configuration', 'automationRole', [nag('*')]);
     set('imdsv2-launch-configuration', 'functionRole', [
       nag('*'),
       nag(`${p}:ec2:${rA}:launch-template/*`),

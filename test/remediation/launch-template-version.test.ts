@@ -132,6 +132,23 @@ describe('createCompliantDefaultVersion (mocked EC2)', () => {
     expect(ec2Mock.commandCalls(ModifyLaunchTemplateCommand).map((c) => c.args[0].input.DefaultVersion)).toEqual(['6']);
   });
 
+  test('Compliance: a non-compliant default with a different, compliant $Latest: the default\'s copy becomes default, and $Latest is made again from the old latest\'s data (groups on $Latest keep their AMI)', async () => {
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { Versions: ['$Default'] }).resolves({
+      LaunchTemplateVersions: [{ VersionNumber: 2, DefaultVersion: true, LaunchTemplateData: { ImageId: 'ami-default', MetadataOptions: { HttpTokens: 'optional' } } }],
+    });
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { Versions: ['$Latest'] }).resolves({
+      LaunchTemplateVersions: [{ VersionNumber: 5, LaunchTemplateData: { ImageId: 'ami-latest', MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } } }],
+    });
+    ec2Mock.on(CreateLaunchTemplateVersionCommand).resolvesOnce({ LaunchTemplateVersion: { VersionNumber: 6 } }).resolvesOnce({ LaunchTemplateVersion: { VersionNumber: 7 } });
+    const result = await createCompliantDefaultVersion(ec2, { launchTemplateId: 'lt-0123456789abcdef0' });
+    expect(result).toMatchObject({ Changed: true, DefaultVersion: 6, PreviousLatestVersion: 5, LatestVersion: 7 });
+    const creates = ec2Mock.commandCalls(CreateLaunchTemplateVersionCommand).map((c) => c.args[0].input);
+    expect(creates.map((c) => c.LaunchTemplateData)).toEqual([
+      { ImageId: 'ami-default', MetadataOptions: { HttpTokens: 'required' } },
+      { ImageId: 'ami-latest', MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } },
+    ]);
+  });
+
   test('Noncompliance 1: a template that does not exist is ResourceNotFound', async () => {
     ec2Mock.on(DescribeLaunchTemplateVersionsCommand).rejects(Object.assign(new Error('gone'), { name: 'InvalidLaunchTemplateId.NotFound' }));
     await expect(createCompliantDefaultVersion(ec2, { launchTemplateId: 'lt-0123456789abcdef0' })).rejects.toThrow(ResourceNotFoundError);
