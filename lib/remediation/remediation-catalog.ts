@@ -74,7 +74,14 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
       {
         actions: ['ec2:ModifyInstanceMetadataOptions'],
         resource: 'instance',
-        why: 'Any instance of this account and Region: the rule may report any of them; the document only ever sets HttpTokens=required.',
+        // ec2:Attribute/<Name> carries the values the request asks for (lib/guardrails/policies.ts cites the
+        // Service Authorization Reference). Absent keys fail StringEquals/NumericLessThanEquals: the document
+        // always sends HttpTokens and the hop limit, so a request that omits them is refused.
+        conditions: {
+          StringEquals: { 'ec2:Attribute/HttpTokens': 'required' },
+          NumericLessThanEquals: { 'ec2:Attribute/HttpPutResponseHopLimit': '${MaxHopLimit}' },
+        },
+        why: 'Any instance of this account and Region: the rule may report any of them; only HttpTokens=required with a hop limit no higher than the maximum.',
       },
     ],
   },
@@ -143,6 +150,13 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
           effect: 'Deny',
           actions: ['ec2:RunInstances'],
           resource: 'instance',
+          conditions: { NumericGreaterThan: { 'ec2:MetadataHttpPutResponseHopLimit': '${MaxHopLimit}' } },
+          why: 'No hop limit above the maximum.',
+        },
+        {
+          effect: 'Deny',
+          actions: ['ec2:RunInstances'],
+          resource: 'instance',
           conditions: { ArnNotLike: { 'ec2:LaunchTemplate': 'arn:${Partition}:ec2:${Region}:${Account}:launch-template/*' } },
           why: 'Only launches from a launch template of this account and Region.',
         },
@@ -180,7 +194,36 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
       {
         actions: ['ec2:GetInstanceMetadataDefaults', 'ec2:ModifyInstanceMetadataDefaults'],
         resource: '*',
-        why: 'The account-level IMDS defaults are not a resource: IAM requires Resource "*".',
+        why: 'The account-level IMDS defaults are not a resource: IAM requires Resource "*". The Deny statements below keep it to hardening.',
+      },
+      // Each document step sets one attribute, so the limits are denies that apply only when the request sets it (Null false).
+      {
+        effect: 'Deny',
+        actions: ['ec2:ModifyInstanceMetadataDefaults'],
+        resource: '*',
+        conditions: { StringNotEquals: { 'ec2:Attribute/HttpTokens': 'required' }, Null: { 'ec2:Attribute/HttpTokens': 'false' } },
+        why: 'The default HttpTokens may only be set to required.',
+      },
+      {
+        effect: 'Deny',
+        actions: ['ec2:ModifyInstanceMetadataDefaults'],
+        resource: '*',
+        conditions: { StringNotEquals: { 'ec2:Attribute/HttpTokensEnforced': 'enabled' }, Null: { 'ec2:Attribute/HttpTokensEnforced': 'false' } },
+        why: 'Enforcement may only be turned on, never off.',
+      },
+      {
+        effect: 'Deny',
+        actions: ['ec2:ModifyInstanceMetadataDefaults'],
+        resource: '*',
+        conditions: { NumericGreaterThan: { 'ec2:Attribute/HttpPutResponseHopLimit': '${MaxHopLimit}' } },
+        why: 'The default hop limit may not be raised above the maximum (-1, no preference, is below it).',
+      },
+      {
+        effect: 'Deny',
+        actions: ['ec2:ModifyInstanceMetadataDefaults'],
+        resource: '*',
+        conditions: { Null: { 'ec2:Attribute/HttpEndpoint': 'false' } },
+        why: 'The document never changes the default endpoint setting, so the role may not either.',
       },
     ],
   },

@@ -37,6 +37,7 @@ import { makeHandler as launchConfigurationRule } from '../../lambda/rules/imdsv
 import { makeHandler as launchTemplateRule } from '../../lambda/rules/imdsv2-launch-template/handler';
 import { loadDocument, runAutomation, SdkApiCaller, type RunOptions, type RunResult } from '../../cli/local/automation';
 import { InstanceRefreshStandIn } from '../../cli/local/instance-refresh';
+import { capHopLimit, type DocumentContent } from '../../lib/remediation/document-content';
 import {
   asDeleted,
   autoScalingGroupItem,
@@ -268,6 +269,20 @@ describe('imdsv2-instance', () => {
     expect(result.path).toContain('RequireTokensWithNewHopLimit');
     expect(await metadataOf(id)).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
     expect((await evaluateItem(rules.instance, await instanceItem(ec2, id), params)).ComplianceType).toBe('COMPLIANT');
+  });
+
+  test('with the cap the construct writes (rule maxHopLimit 2): a kept hop limit of 5 is lowered to 2, and a parameter above 2 is refused before any step', async () => {
+    const id = await launch({ HttpTokens: 'optional', HttpPutResponseHopLimit: 5 });
+    const capped = capHopLimit(loadDocument('imdsv2-instance') as unknown as DocumentContent, 2) as unknown as ReturnType<typeof loadDocument>;
+    const options = (parameters: Record<string, unknown>): RunOptions => ({ callApi: api.call, lambdas: lambdas(), region: REGION, documentName: 'imdsv2-instance', parameters });
+
+    const result = await runAutomation(capped, options({ InstanceId: id }));
+
+    expect(result.status).toBe('Success');
+    expect(result.path).toContain('RequireTokensLoweringHopLimit');
+    expect(await metadataOf(id)).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 2 });
+    expect((await evaluateItem(rules.instance, await instanceItem(ec2, id), { maxHopLimit: 2 })).ComplianceType).toBe('COMPLIANT');
+    await expect(runAutomation(capped, options({ InstanceId: id, HttpPutResponseHopLimit: 3 }))).rejects.toThrow(/allowedValues|allowed values/i);
   });
 
   test('a stopped instance is changed without waiting for the change to apply (it applies at the next start)', async () => {

@@ -189,6 +189,8 @@ describe('Imdsv2Remediations, manual (the default)', () => {
     const arn = (suffix: string) => expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([expect.stringContaining(suffix)])] });
     expect(denies).toEqual([
       expect.objectContaining({ Action: 'ec2:RunInstances', Resource: arn(':instance/*'), Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } } }),
+      // No cap given to this construct: 64, EC2's own limit (test/remediation/only-harden.test.ts tests a real cap).
+      expect.objectContaining({ Action: 'ec2:RunInstances', Resource: arn(':instance/*'), Condition: { NumericGreaterThan: { 'ec2:MetadataHttpPutResponseHopLimit': '64' } } }),
       expect.objectContaining({ Action: 'ec2:RunInstances', Resource: arn(':instance/*'), Condition: { ArnNotLike: { 'ec2:LaunchTemplate': arn(':launch-template/*') } } }),
       expect.objectContaining({
         Action: 'ec2:RunInstances',

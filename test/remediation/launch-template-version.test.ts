@@ -168,3 +168,31 @@ describe('createCompliantDefaultVersion (mocked EC2)', () => {
     await expect(handler({ LaunchTemplateId: 'i-0123456789abcdef0' })).rejects.toThrow(InvalidInputError);
   });
 });
+
+describe('the deployment\'s hop-limit cap (IMDSV2_GUARD_MAX_HOP_LIMIT): the function only hardens', () => {
+  test('Compliance: a kept hop limit above the cap is lowered to it; one below is kept; a given one is used', () => {
+    expect(requireImdsV2({ HttpTokens: 'optional', HttpPutResponseHopLimit: 5 }, undefined, 2)).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 2 });
+    expect(requireImdsV2({ HttpTokens: 'optional', HttpPutResponseHopLimit: 1 }, undefined, 2)).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+    expect(requireImdsV2({ HttpTokens: 'optional', HttpPutResponseHopLimit: 5 }, 1, 2)).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+  });
+
+  test('Noncompliance: a version requiring IMDSv2 with a hop limit above the cap is not "already compliant"', () => {
+    expect(alreadyCompliant({ HttpTokens: 'required', HttpPutResponseHopLimit: 5 }, undefined, 2)).toBe(false);
+    expect(alreadyCompliant({ HttpTokens: 'required', HttpPutResponseHopLimit: 2 }, undefined, 2)).toBe(true);
+  });
+
+  test('Noncompliance: the handler refuses a hop limit above the cap, and a malformed cap', async () => {
+    const ec2 = new EC2Client({ region: 'us-east-1' });
+    const handler = makeHandler(() => ({ clients: { ec2 }, logger: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } }));
+    const saved = process.env.IMDSV2_GUARD_MAX_HOP_LIMIT;
+    try {
+      process.env.IMDSV2_GUARD_MAX_HOP_LIMIT = '2';
+      await expect(handler({ LaunchTemplateId: 'lt-0123456789abcdef0', HttpPutResponseHopLimit: '3' })).rejects.toThrow(/HttpPutResponseHopLimit must be an integer from 0 to 2/);
+      process.env.IMDSV2_GUARD_MAX_HOP_LIMIT = '65';
+      await expect(handler({ LaunchTemplateId: 'lt-0123456789abcdef0' })).rejects.toThrow(/IMDSV2_GUARD_MAX_HOP_LIMIT/);
+    } finally {
+      if (saved === undefined) delete process.env.IMDSV2_GUARD_MAX_HOP_LIMIT;
+      else process.env.IMDSV2_GUARD_MAX_HOP_LIMIT = saved;
+    }
+  });
+});

@@ -12,6 +12,8 @@ export interface VersionRequest {
   readonly launchTemplateId: string;
   /** 1–64 to set the hop limit; undefined keeps the current one. */
   readonly hopLimit?: number;
+  /** The deployment's cap (IMDSV2_GUARD_MAX_HOP_LIMIT): a kept hop limit above it is lowered. @default 64 */
+  readonly maxHopLimit?: number;
 }
 
 export interface VersionResult {
@@ -45,10 +47,10 @@ async function readVersion(ec2: EC2Client, launchTemplateId: string, which: '$De
 }
 
 /** A new version made from `source` (all of its data) with IMDSv2 required; returns its number. */
-async function compliantCopy(ec2: EC2Client, launchTemplateId: string, source: LaunchTemplateVersion, hopLimit: number | undefined) {
+async function compliantCopy(ec2: EC2Client, launchTemplateId: string, source: LaunchTemplateVersion, hopLimit: number | undefined, maxHopLimit: number | undefined) {
   const from = source.VersionNumber!;
   const data = requestDataFromResponse(source.LaunchTemplateData ?? {});
-  data.MetadataOptions = requireImdsV2(source.LaunchTemplateData?.MetadataOptions, hopLimit);
+  data.MetadataOptions = requireImdsV2(source.LaunchTemplateData?.MetadataOptions, hopLimit, maxHopLimit);
   let created: number | undefined;
   try {
     const out = await ec2.send(
@@ -86,14 +88,14 @@ export async function createCompliantDefaultVersion(ec2: EC2Client, req: Version
   const previousLatest = latest.VersionNumber!;
   const sameVersion = previousLatest === previous;
   const options = current.LaunchTemplateData?.MetadataOptions;
-  const defaultOk = alreadyCompliant(options, req.hopLimit);
+  const defaultOk = alreadyCompliant(options, req.hopLimit, req.maxHopLimit);
   // The rule also judges $Latest (groups that follow $Latest launch from it).
-  const latestOk = sameVersion || alreadyCompliant(latest.LaunchTemplateData?.MetadataOptions, req.hopLimit);
+  const latestOk = sameVersion || alreadyCompliant(latest.LaunchTemplateData?.MetadataOptions, req.hopLimit, req.maxHopLimit);
   let defaultVersion = previous;
   let latestVersion = previousLatest;
   let kept = options;
   if (!defaultOk) {
-    const made = await compliantCopy(ec2, req.launchTemplateId, current, req.hopLimit);
+    const made = await compliantCopy(ec2, req.launchTemplateId, current, req.hopLimit, req.maxHopLimit);
     try {
       await ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: req.launchTemplateId, DefaultVersion: String(made.created) }));
     } catch (e) {
@@ -104,7 +106,7 @@ export async function createCompliantDefaultVersion(ec2: EC2Client, req: Version
   }
   // $Latest must again launch the old latest's data: after the default's copy (now $Latest), or when it did not comply.
   if (!sameVersion && (!defaultOk || !latestOk)) {
-    latestVersion = (await compliantCopy(ec2, req.launchTemplateId, latest, req.hopLimit)).created;
+    latestVersion = (await compliantCopy(ec2, req.launchTemplateId, latest, req.hopLimit, req.maxHopLimit)).created;
   }
   return {
     LaunchTemplateId: req.launchTemplateId,

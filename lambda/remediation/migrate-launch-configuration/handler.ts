@@ -2,7 +2,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { sdkClientConfig } from '../../kit/clients';
 import { defaultLogger, type KitLogger } from '../../kit/logger';
 import { defaultRemediationClients, type RemediationClients } from '../common/clients';
-import { boolean, integer, payloadObject, requiredString } from '../common/payload';
+import { boolean, integer, maxHopLimitFromEnv, payloadObject, requiredString } from '../common/payload';
 import { migrateLaunchConfiguration, type MigrationResult } from './migrate';
 
 export interface MigrationDependencies {
@@ -30,10 +30,12 @@ export function makeHandler(deps: () => MigrationDependencies): MigrationHandler
   return async (event) => {
     resolved ??= deps();
     const p = payloadObject(event);
-    const hop = integer(p, 'HttpPutResponseHopLimit', 0, 64, 0);
+    const maxHopLimit = maxHopLimitFromEnv();
+    const hop = integer(p, 'HttpPutResponseHopLimit', 0, maxHopLimit, 0);
     const result = await migrateLaunchConfiguration({ ...resolved.clients, callerArn: resolved.callerArn ?? stsCallerArn }, {
       launchConfiguration: requiredString(p, 'LaunchConfigurationArn', LAUNCH_CONFIGURATION, 'a launch configuration ARN or name'),
       hopLimit: hop === 0 ? undefined : hop,
+      maxHopLimit,
       startInstanceRefresh: boolean(p, 'StartInstanceRefresh', false),
       minHealthyPercentage: integer(p, 'MinHealthyPercentage', 0, 100, 90),
       instanceWarmup: integer(p, 'InstanceWarmup', 0, 86_400, 300),

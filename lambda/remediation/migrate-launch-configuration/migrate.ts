@@ -31,6 +31,8 @@ export interface MigrationRequest {
   readonly launchConfiguration: string;
   /** 1–64 sets the hop limit; undefined keeps the launch configuration's. */
   readonly hopLimit?: number;
+  /** The deployment's cap: a kept hop limit above it is lowered to it. @default 64 */
+  readonly maxHopLimit?: number;
   readonly startInstanceRefresh: boolean;
   readonly minHealthyPercentage: number;
   readonly instanceWarmup: number;
@@ -254,7 +256,7 @@ export async function migrateLaunchConfiguration(clients: MigrationClients, req:
   if (!lc) {
     throw new ResourceNotFoundError(`Launch configuration ${lcName} does not exist: there is nothing to migrate (a template is only trusted against the launch configuration's own data)`);
   }
-  const data = launchTemplateDataFromLaunchConfiguration(lc, { hopLimit: req.hopLimit });
+  const data = launchTemplateDataFromLaunchConfiguration(lc, { hopLimit: req.hopLimit, maxHopLimit: req.maxHopLimit });
   const { chosen, ignored } = await reusableTemplate(clients, lcName, data);
   const template = chosen ?? (await createTemplate(clients.ec2, lc, data, ignored.length > 0));
   const created = !chosen;
