@@ -10,6 +10,7 @@ import type { RuleId } from '../../lambda/rules/catalog';
 import { checkNodeRuntime, ESBUILD_OPTIONS, PROJECT_ROOT, projectFunction } from '../bundling';
 import { capHopLimit, readDocument, staticValue, withDefaults, type StaticParameterValue } from './document-content';
 import { REMEDIATIONS, type Grant, type ResourceKind } from './remediation-catalog';
+import { remediationRoleName } from './role-names';
 
 /**
  * - `manual` (default): an AWS::Config::RemediationConfiguration with Automatic false; someone
@@ -150,6 +151,7 @@ export class Imdsv2Remediation extends Construct {
       const helper = spec.helper;
       this.logGroup = new LogGroup(this, 'FunctionLogs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS });
       this.functionRole = new iam.Role(this, 'FunctionRole', {
+        roleName: remediationRoleName(props.ruleId, 'function', Aws.REGION),
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `imdsv2-guard ${this.documentName}: ${helper.description}`.slice(0, 1000),
         inlinePolicies: {
@@ -186,6 +188,8 @@ export class Imdsv2Remediation extends Construct {
     }
 
     this.automationRole = new iam.Role(this, 'AutomationRole', {
+      // A fixed name with the region (lib/remediation/role-names.ts): the guardrails' SCP names it.
+      roleName: remediationRoleName(props.ruleId, 'automation', Aws.REGION),
       // Only Automation executions of this account and Region may assume it (no confused deputy).
       assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
         conditions: {

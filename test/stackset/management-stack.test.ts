@@ -149,7 +149,8 @@ describe('Imdsv2GuardStackSetStack: the service-managed StackSet', () => {
   test('capabilities follow the template: named IAM resources need CAPABILITY_NAMED_IAM', () => {
     const named = MemberTemplate.fromTemplate(TEMPLATE_KEY, { Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'x' } } } });
     expect(named.capabilities).toEqual(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']);
-    expect(memberTemplate.capabilities).toEqual(['CAPABILITY_IAM']);
+    // The member template names its remediation roles (imdsv2-guard-remediation-*-<region>), so the StackSet needs both.
+    expect(memberTemplate.capabilities).toEqual(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']);
   });
 
   test.each<[string, Partial<Imdsv2GuardStackSetStackProps>, RegExp]>([

@@ -288,7 +288,7 @@ describe('the packaged member template (settings and defaults from the CDK conte
     expect(bytes).toBeGreaterThan(INLINE_TEMPLATE_LIMIT);
     expect(bytes).toBeLessThan(100_000);
     expect(deployCommands('dist/stackset', 'acme-imdsv2-guard', ['eu-west-1'], bytes)).toEqual([
-      'aws cloudformation deploy --stack-name imdsv2-guard --template-file dist/stackset/imdsv2-guard-member.template.json --s3-bucket acme-imdsv2-guard-eu-west-1 --s3-prefix imdsv2-guard/cloudformation --capabilities CAPABILITY_IAM --parameter-overrides AssetBucketPrefix=acme-imdsv2-guard --region eu-west-1',
+      'aws cloudformation deploy --stack-name imdsv2-guard --template-file dist/stackset/imdsv2-guard-member.template.json --s3-bucket acme-imdsv2-guard-eu-west-1 --s3-prefix imdsv2-guard/cloudformation --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --parameter-overrides AssetBucketPrefix=acme-imdsv2-guard --region eu-west-1',
     ]);
     expect(deployCommands('dist/stackset', 'acme-imdsv2-guard', ['eu-west-1'], INLINE_TEMPLATE_LIMIT)[0]).not.toContain('--s3-bucket');
   });
