@@ -285,6 +285,27 @@ describe('imdsv2-instance', () => {
     await expect(runAutomation(capped, options({ InstanceId: id, HttpPutResponseHopLimit: 3 }))).rejects.toThrow(/allowedValues|allowed values/i);
   });
 
+  test('a stopping instance is treated like a stopped one: changed, not waited for (DescribeInstances answered by a runner stand-in that reports moto\'s instance as "stopping", a state moto skips)', async () => {
+    const id = await launch({ HttpTokens: 'optional' });
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    const stopping = async (input: Record<string, unknown>) => {
+      const out = (await api.call('ec2', 'DescribeInstances', input)) as { Reservations?: Array<{ Instances?: Array<{ State?: { Name?: string }; MetadataOptions?: { State?: string } }> }> };
+      for (const i of out.Reservations?.flatMap((r) => r.Instances ?? []) ?? []) {
+        i.State = { Name: 'stopping' };
+        // What AWS shows until the next start: the change requested, not yet applied.
+        if (i.MetadataOptions) i.MetadataOptions.State = 'pending';
+      }
+      return out;
+    };
+
+    const result = await run('imdsv2-instance', { InstanceId: id }, { standIns: { 'ec2:DescribeInstances': stopping } });
+
+    expect(result.status).toBe('Success');
+    expect(result.steps.find((s) => s.name === 'ReadMetadataOptions')?.outputs).toMatchObject({ InstanceState: 'stopping' });
+    expect(result.path).not.toContain('WaitForChangeApplied');
+    expect(await metadataOf(id)).toMatchObject({ HttpTokens: 'required' });
+  });
+
   test('a stopped instance is changed without waiting for the change to apply (it applies at the next start)', async () => {
     const id = await launch({ HttpTokens: 'optional' });
     await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
