@@ -103,7 +103,7 @@ describe('Imdsv2GuardStackSetStack: the service-managed StackSet', () => {
       PermissionModel: 'SERVICE_MANAGED',
       CallAs: 'SELF',
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
-      Capabilities: ['CAPABILITY_IAM'],
+      Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
       ManagedExecution: { Active: true },
       OperationPreferences: {
         FailureTolerancePercentage: 10,
