@@ -182,10 +182,22 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
     id: 'imdsv2-auto-scaling-group',
     resourceType: 'AWS::AutoScaling::AutoScalingGroup',
     resourceIdParameter: 'AutoScalingGroupArn',
-    grants: [
-      { actions: ['config:GetResourceConfigHistory', 'autoscaling:DescribeInstanceRefreshes'], resource: '*', why: NO_RESOURCE_LEVEL },
-      { actions: ['autoscaling:StartInstanceRefresh'], resource: 'auto-scaling-group', why: 'Any group of this account and Region: the rule may report any of them.' },
-    ],
+    helper: {
+      entry: 'refresh-group',
+      parameter: 'RefreshFunction',
+      description: 'imdsv2-auto-scaling-group document: replaces the instances of a group that accept IMDSv1 and verifies none is left',
+      timeoutSeconds: 120,
+      grants: [
+        {
+          actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool', 'autoscaling:DescribeInstanceRefreshes', 'ec2:DescribeInstances'],
+          resource: '*',
+          why: NO_RESOURCE_LEVEL,
+        },
+        { actions: ['autoscaling:StartInstanceRefresh'], resource: 'auto-scaling-group', why: 'Any group of this account and Region: the rule may report any of them.' },
+      ],
+    },
+    // The function takes the name from the ARN and does the work: the document calls nothing else.
+    grants: [INVOKE_HELPER],
   },
   'imdsv2-account-defaults': {
     id: 'imdsv2-account-defaults',

@@ -17,6 +17,7 @@ import {
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
   EC2Client,
+  ModifyInstanceMetadataOptionsCommand,
   ModifyLaunchTemplateCommand,
   RunInstancesCommand,
   StopInstancesCommand,
@@ -29,6 +30,7 @@ import { createRemediationClients, type RemediationClients } from '../../lambda/
 import { makeHandler as gateHandler } from '../../lambda/remediation/imdsv1-usage-gate/handler';
 import { makeHandler as versionHandler } from '../../lambda/remediation/launch-template-version/handler';
 import { makeHandler as migrationHandler } from '../../lambda/remediation/migrate-launch-configuration/handler';
+import { makeHandler as refreshGroupHandler } from '../../lambda/remediation/refresh-group/handler';
 import { SOURCE_TAG } from '../../lambda/remediation/migrate-launch-configuration/migrate';
 import { makeHandler as accountRule } from '../../lambda/rules/imdsv2-account-defaults/handler';
 import { makeHandler as groupRule } from '../../lambda/rules/imdsv2-auto-scaling-group/handler';
@@ -92,6 +94,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await moto.reset();
   front.reset();
+  refreshStandIn = new InstanceRefreshStandIn({ ec2, autoscaling });
 });
 
 // ---- the real rules, invoked as AWS Config invokes them -------------------------------------
@@ -116,7 +119,10 @@ const evaluateItem = (handler: (e: unknown) => Promise<Evaluation[]>, item: Conf
 
 // ---- running a document --------------------------------------------------------------------
 
+let refreshStandIn: InstanceRefreshStandIn;
 const lambdas = () => ({
+  // StartInstanceRefresh/DescribeInstanceRefreshes answered by the local stand-in (moto lacks both); the rest is moto.
+  'imdsv2-guard-refresh-group': refreshGroupHandler(() => ({ clients: fixClients, logger: silent, refresh: refreshStandIn.refreshApi() as never })),
   'imdsv2-guard-imdsv1-usage-gate': gateHandler(() => ({ clients: fixClients, logger: silent })),
   'imdsv2-guard-launch-template-version': versionHandler(() => ({ clients: fixClients, logger: silent })),
   // moto records every launch template and version as created by the account root (CreatedBy), whoever made
@@ -563,119 +569,106 @@ describe('imdsv2-launch-configuration', () => {
 
 // ---- imdsv2-auto-scaling-group ----------------------------------------------------------------
 
-describe('imdsv2-auto-scaling-group', () => {
-  test(
-    'playbook: fix the template, then refresh the fleet → the group is COMPLIANT ' +
-      '(StartInstanceRefresh/DescribeInstanceRefreshes answered by a recording stand-in that replaces instances as AWS would; moto lacks both)',
-    async () => {
-      const lt = await ec2.send(
-        new CreateLaunchTemplateCommand({
-          LaunchTemplateName: 'fleet',
-          LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 } },
-        }),
-      );
-      const ltId = lt.LaunchTemplate!.LaunchTemplateId!;
-      await autoscaling.send(
-        new CreateAutoScalingGroupCommand({
-          AutoScalingGroupName: 'fleet',
-          LaunchTemplate: { LaunchTemplateId: ltId, Version: '$Default' },
-          MinSize: 2,
-          MaxSize: 4,
-          DesiredCapacity: 2,
-          AvailabilityZones: ['us-east-1a'],
-        }),
-      );
-      const item = await autoScalingGroupItem(autoscaling, 'fleet');
-      const before = await evaluateItem(rules.group, item);
-      expect(before.ComplianceType).toBe('NON_COMPLIANT');
-      expect(before.Annotation).toMatch(/HttpTokens/);
-
-      // Step 1 of the playbook: the template.
-      expect((await run('imdsv2-launch-template', { LaunchTemplateId: ltId })).status).toBe('Success');
-      const sourceFixed = await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'fleet'));
-      expect(sourceFixed.ComplianceType).toBe('NON_COMPLIANT');
-      expect(sourceFixed.Annotation).toMatch(/2 in-service instance\(s\) still accept IMDSv1/);
-
-      // Step 2: the refresh.
-      front.config.putHistory(item.resourceType, item.resourceId, item);
-      const refresh = new InstanceRefreshStandIn({ ec2, autoscaling });
-      const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId }, { standIns: refresh.handlers() });
-
-      expect(result).toMatchObject({ status: 'Success' });
-      expect(refresh.started).toEqual([{ AutoScalingGroupName: 'fleet', Preferences: { MinHealthyPercentage: 90, InstanceWarmup: 300, SkipMatching: true } }]);
-      expect(result.apiCalls.filter((c) => c.answeredBy === 'stand-in').map((c) => c.api)).toEqual([
-        'StartInstanceRefresh',
-        'DescribeInstanceRefreshes',
-        'DescribeInstanceRefreshes',
-        'DescribeInstanceRefreshes',
-      ]);
-      const refreshId = String(result.outputs['StartInstanceRefresh.InstanceRefreshId']);
-      expect(refresh.replacedBy(refreshId)).toHaveLength(2);
-      expect((await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'fleet'))).ComplianceType).toBe('COMPLIANT');
-
-      // Skip matching: a second refresh keeps the instances the first one launched from the same version.
-      const again = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId }, { standIns: refresh.handlers() });
-      expect(again.status).toBe('Success');
-      expect(refresh.replacedBy(String(again.outputs['StartInstanceRefresh.InstanceRefreshId']))).toEqual([]);
-    },
-  );
-
-  test('a refresh that fails fails the execution at once, not at the timeout (refresh stand-in told to fail it)', async () => {
-    const lt = await ec2.send(
-      new CreateLaunchTemplateCommand({ LaunchTemplateName: 'web', LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: 'required' } } }),
-    );
+describe('imdsv2-auto-scaling-group (StartInstanceRefresh/DescribeInstanceRefreshes answered by a recording stand-in that replaces instances as AWS would; moto lacks both)', () => {
+  async function fleet(name: string, metadata: Record<string, unknown>, capacity = 2) {
+    const lt = await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: name, LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.micro', MetadataOptions: metadata } }));
+    const ltId = lt.LaunchTemplate!.LaunchTemplateId!;
     await autoscaling.send(
       new CreateAutoScalingGroupCommand({
-        AutoScalingGroupName: 'web',
-        LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplate!.LaunchTemplateId!, Version: '$Default' },
-        MinSize: 1,
-        MaxSize: 1,
+        AutoScalingGroupName: name,
+        LaunchTemplate: { LaunchTemplateId: ltId, Version: '$Default' },
+        MinSize: capacity,
+        MaxSize: capacity * 2,
+        DesiredCapacity: capacity,
         AvailabilityZones: ['us-east-1a'],
       }),
     );
+    return ltId;
+  }
+  const groupInstances = async (name: string) =>
+    ((await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups![0].Instances ?? []).map((i) => i.InstanceId!);
+
+  test('playbook: fix the template, then replace the fleet → the group is COMPLIANT; the name comes from the ARN (no AWS Config record needed)', async () => {
+    const ltId = await fleet('fleet', { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 });
+    const item = await autoScalingGroupItem(autoscaling, 'fleet');
+    expect((await evaluateItem(rules.group, item)).ComplianceType).toBe('NON_COMPLIANT');
+
+    expect((await run('imdsv2-launch-template', { LaunchTemplateId: ltId })).status).toBe('Success');
+    const sourceFixed = await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'fleet'));
+    expect(sourceFixed.Annotation).toMatch(/2 in-service instance\(s\) still accept IMDSv1/);
+    const before = await groupInstances('fleet');
+
+    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId });
+
+    expect(result).toMatchObject({ status: 'Success' });
+    expect(result.path).toEqual(['StartReplacingImdsV1Instances', 'ChooseAfterStart', 'WaitBeforeCheck', 'CheckRefresh', 'ChooseAfterCheck', 'WaitBeforeCheck', 'CheckRefresh', 'ChooseAfterCheck', 'VerifyNoInstanceAcceptsImdsV1']);
+    expect(refreshStandIn.started).toEqual([{ AutoScalingGroupName: 'fleet', Preferences: { MinHealthyPercentage: 90, InstanceWarmup: 300, SkipMatching: false, StandbyInstances: 'Ignore' } }]);
+    const start = JSON.parse(String(result.outputs['StartReplacingImdsV1Instances.Payload']));
+    expect(start.InstancesAcceptingImdsV1.map((i: { InstanceId: string }) => i.InstanceId).sort()).toEqual([...before].sort());
+    expect(refreshStandIn.replacedBy(start.InstanceRefreshId)).toHaveLength(2);
+    expect(JSON.parse(String(result.outputs['VerifyNoInstanceAcceptsImdsV1.Payload']))).toMatchObject({ Phase: 'Verified', RefreshStatus: 'Successful', InstancesChecked: 2 });
+    expect((await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'fleet'))).ComplianceType).toBe('COMPLIANT');
+  });
+
+  test('an instance switched to optional by hand (it still matches its template version) is replaced, not skipped', async () => {
+    const ltId = await fleet('hand', { HttpTokens: 'required' });
+    const item = await autoScalingGroupItem(autoscaling, 'hand');
+    // First run: moto launched the group's instances with default options (IMDSv1); the refresh replaces them from v1.
+    expect((await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId })).status).toBe('Success');
+    const [victim] = await groupInstances('hand');
+    await ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: victim, HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 }));
+    expect((await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'hand'))).ComplianceType).toBe('NON_COMPLIANT');
+
+    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId });
+
+    expect(result.status).toBe('Success');
+    const start = JSON.parse(String(result.outputs['StartReplacingImdsV1Instances.Payload']));
+    expect(start.InstancesAcceptingImdsV1).toEqual([{ InstanceId: victim, Where: 'InService', LifecycleState: 'InService' }]);
+    expect(refreshStandIn.replacedBy(start.InstanceRefreshId)).toContain(victim);
+    expect(await groupInstances('hand')).not.toContain(victim);
+    expect((await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'hand'))).ComplianceType).toBe('COMPLIANT');
+    expect(ltId).toMatch(/^lt-/);
+  });
+
+  test('nothing accepts IMDSv1: no refresh is started, and the execution succeeds', async () => {
+    await fleet('clean', { HttpTokens: 'required' }, 1);
+    const item = await autoScalingGroupItem(autoscaling, 'clean');
+    expect((await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId })).status).toBe('Success');
+    refreshStandIn.started.length = 0;
+    const again = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId });
+    expect(again.status).toBe('Success');
+    expect(again.path).toEqual(['StartReplacingImdsV1Instances', 'ChooseAfterStart', 'VerifyNoInstanceAcceptsImdsV1']);
+    expect(refreshStandIn.started).toEqual([]);
+  });
+
+  test('a refresh that fails leaves IMDSv1 instances: the execution fails, naming the status and the instances left (partial success told)', async () => {
+    await fleet('web', { HttpTokens: 'required' }, 1);
     const item = await autoScalingGroupItem(autoscaling, 'web');
-    front.config.putHistory(item.resourceType, item.resourceId, item);
-    const refresh = new InstanceRefreshStandIn({ ec2, autoscaling });
-    refresh.failNextRefresh('Instances failed to pass health checks');
+    refreshStandIn.failNextRefresh('Instances failed to pass health checks');
 
-    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId }, { standIns: refresh.handlers() });
+    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId });
 
-    expect(result).toMatchObject({ status: 'Failed', failedStep: 'VerifyRefreshSucceeded' });
-    expect(result.failureMessage).toMatch(/one of \[Successful\] but it is Failed/);
-    // Two polls (Pending, then Failed) and the assertion: no waiting until the 6-hour timeout.
-    expect(calls(result, 'DescribeInstanceRefreshes')).toHaveLength(3);
+    expect(result).toMatchObject({ status: 'Failed', failedStep: 'CheckRefresh' });
+    expect(result.failureMessage).toMatch(/Partial: instance refresh .* of web ended Failed \(Instances failed to pass health checks\); 1 of 1 instances still accept IMDSv1: i-[0-9a-f]+ \(InService\)/);
   });
 
-  test('a group already refreshing makes the start fail with InstanceRefreshInProgress (refresh stand-in)', async () => {
-    const lt = await ec2.send(
-      new CreateLaunchTemplateCommand({ LaunchTemplateName: 'busy', LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: 'required' } } }),
-    );
-    await autoscaling.send(
-      new CreateAutoScalingGroupCommand({
-        AutoScalingGroupName: 'busy',
-        LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplate!.LaunchTemplateId! },
-        MinSize: 1,
-        MaxSize: 1,
-        AvailabilityZones: ['us-east-1a'],
-      }),
-    );
+  test('a group already refreshing makes the first step fail with InstanceRefreshInProgress', async () => {
+    await fleet('busy', { HttpTokens: 'required' }, 1);
     const item = await autoScalingGroupItem(autoscaling, 'busy');
-    front.config.putHistory(item.resourceType, item.resourceId, item);
-    const refresh = new InstanceRefreshStandIn({ ec2, autoscaling });
-    await refresh.handlers()['autoscaling:StartInstanceRefresh']({ AutoScalingGroupName: 'busy' });
+    await refreshStandIn.refreshApi().start({ AutoScalingGroupName: 'busy' });
 
-    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId }, { standIns: refresh.handlers() });
+    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId });
 
-    expect(result).toMatchObject({ status: 'Failed', failedStep: 'StartInstanceRefresh' });
-    expect(result.failureMessage).toMatch(/InstanceRefreshInProgressFault/);
+    expect(result).toMatchObject({ status: 'Failed', failedStep: 'StartReplacingImdsV1Instances' });
+    expect(result.failureMessage).toMatch(/already refreshing \(InstanceRefreshInProgress\)/);
   });
 
-  test('a group AWS Config has no record of stops at the first step', async () => {
+  test('a group that does not exist stops at the first step, saying so', async () => {
     const result = await run('imdsv2-auto-scaling-group', {
       AutoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:37a9d14a-6bf2-4b3f-9cea-b8a440e9b183:autoScalingGroupName/ghost',
     });
-    expect(result).toMatchObject({ status: 'Failed', failedStep: 'ResolveGroupName' });
-    expect(result.failureMessage).toMatch(/ResourceNotDiscoveredException/);
+    expect(result).toMatchObject({ status: 'Failed', failedStep: 'StartReplacingImdsV1Instances' });
+    expect(result.failureMessage).toMatch(/Auto Scaling group ghost does not exist/);
   });
 });
 

@@ -40,10 +40,19 @@ const AUTOMATION_ACTIONS: Record<RuleId, string[]> = {
   'imdsv2-instance': ['ec2:DescribeInstances', 'ec2:ModifyInstanceMetadataOptions', 'lambda:InvokeFunction'],
   'imdsv2-launch-template': ['ec2:DescribeLaunchTemplateVersions', 'lambda:InvokeFunction'],
   'imdsv2-launch-configuration': ['lambda:InvokeFunction'],
-  'imdsv2-auto-scaling-group': ['autoscaling:DescribeInstanceRefreshes', 'autoscaling:StartInstanceRefresh', 'config:GetResourceConfigHistory'],
+  'imdsv2-auto-scaling-group': ['lambda:InvokeFunction'],
   'imdsv2-account-defaults': ['ec2:GetInstanceMetadataDefaults', 'ec2:ModifyInstanceMetadataDefaults'],
 };
 const FUNCTION_ACTIONS: Partial<Record<RuleId, string[]>> = {
+  'imdsv2-auto-scaling-group': [
+    'autoscaling:DescribeAutoScalingGroups',
+    'autoscaling:DescribeInstanceRefreshes',
+    'autoscaling:DescribeWarmPool',
+    'autoscaling:StartInstanceRefresh',
+    'ec2:DescribeInstances',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+  ],
   'imdsv2-instance': ['cloudwatch:GetMetricStatistics', 'logs:CreateLogStream', 'logs:PutLogEvents'],
   'imdsv2-launch-template': [
     'ec2:CreateLaunchTemplateVersion',
@@ -174,7 +183,7 @@ describe('Imdsv2Remediations, manual (the default)', () => {
       'Fn::GetAtt': [logical(remediations.remediations['imdsv2-instance']!.function!), 'Arn'],
     });
     expect(find('imdsv2-launch-template', 'functionRole', 'ec2:CreateLaunchTemplateVersion')[0].Resource).toEqual(arn(':launch-template/*'));
-    expect(find('imdsv2-auto-scaling-group', 'automationRole', 'autoscaling:StartInstanceRefresh')[0].Resource).toEqual(arn(':autoScalingGroupName/*'));
+    expect(find('imdsv2-auto-scaling-group', 'functionRole', 'autoscaling:StartInstanceRefresh')[0].Resource).toEqual(arn(':autoScalingGroupName/*'));
     expect(find('imdsv2-launch-configuration', 'functionRole', 'autoscaling:DeleteLaunchConfiguration')[0].Resource).toEqual(arn(':launchConfigurationName/*'));
     expect(find('imdsv2-launch-configuration', 'functionRole', 'ec2:CreateTags')[0].Condition).toEqual({ StringEquals: { 'ec2:CreateAction': 'CreateLaunchTemplate' } });
     expect(find('imdsv2-launch-configuration', 'functionRole', 'iam:PassRole')[0]).toMatchObject({
@@ -200,10 +209,10 @@ describe('Imdsv2Remediations, manual (the default)', () => {
     ]);
   });
 
-  test('three TypeScript steps, bundled from lambda/remediation/<name>/handler.ts, each with its own log group', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
-    template.resourceCountIs('AWS::Logs::LogGroup', 3);
-    for (const id of ['imdsv2-instance', 'imdsv2-launch-template', 'imdsv2-launch-configuration'] as const) {
+  test('four TypeScript steps, bundled from lambda/remediation/<name>/handler.ts, each with its own log group', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourceCountIs('AWS::Logs::LogGroup', 4);
+    for (const id of ['imdsv2-instance', 'imdsv2-launch-template', 'imdsv2-launch-configuration', 'imdsv2-auto-scaling-group'] as const) {
       const fn = template.toJSON().Resources[logical(remediations.remediations[id]!.function!)];
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
       expect(fn.DependsOn).toBeUndefined();
@@ -311,9 +320,9 @@ describe('cdk-nag AwsSolutionsChecks over the rules and their remediations', () 
       nag(`${p}:autoscaling:${rA}:launchConfiguration:*:launchConfigurationName/*`),
       nag(`${p}:iam::<AWS::AccountId>:role/*`),
     ]);
-    set('imdsv2-auto-scaling-group', 'automationRole', [nag('*'), nag(`${p}:autoscaling:${rA}:autoScalingGroup:*:autoScalingGroupName/*`)]);
+    set('imdsv2-auto-scaling-group', 'functionRole', [nag('*'), nag(`${p}:autoscaling:${rA}:autoScalingGroup:*:autoScalingGroupName/*`)]);
     set('imdsv2-account-defaults', 'automationRole', [nag('*')]);
-    for (const id of ['imdsv2-instance', 'imdsv2-launch-template', 'imdsv2-launch-configuration'] as const) set(id, 'function', ['AwsSolutions-L1']);
+    for (const id of ['imdsv2-instance', 'imdsv2-launch-template', 'imdsv2-launch-configuration', 'imdsv2-auto-scaling-group'] as const) set(id, 'function', ['AwsSolutions-L1']);
     expect(acknowledged).toEqual(expected);
   });
 

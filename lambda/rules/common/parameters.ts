@@ -25,7 +25,7 @@ export const acceptInheritedDefaultsParam = booleanParam({
 
 export const maxExemptionDaysParam = integerParam({
   description:
-    'Optional horizon for exemption tags, in days (1-36500): a tag dated further ahead than this is treated as unreadable (no exemption, NON_COMPLIANT when the resource fails), so a tag cannot exempt a resource for a century.',
+    'Optional horizon for exemption tags, in days (1-999): a tag dated further ahead than this is treated as unreadable (no exemption, NON_COMPLIANT when the resource fails), so a tag cannot exempt a resource for a century.',
   min: 1,
-  max: 36_500,
+  max: 999,
 });
