@@ -7,7 +7,7 @@ import type { InstanceParameters } from '../lambda/rules/imdsv2-instance/definit
 import type { LaunchConfigurationParameters } from '../lambda/rules/imdsv2-launch-configuration/definition';
 import type { LaunchTemplateParameters } from '../lambda/rules/imdsv2-launch-template/definition';
 import { Imdsv2Rule, type Imdsv2RuleOptions } from './imdsv2-rule';
-import { Imdsv2Remediations, type Imdsv2RemediationsSettings } from './remediation';
+import { Imdsv2Remediations, type Imdsv2RemediationsSettings, type RemediationOverrides } from './remediation';
 
 /** Parameters per rule id, typed by each rule's own parameters interface. */
 export interface Imdsv2RuleParameters {
@@ -78,10 +78,34 @@ export class Imdsv2GuardStack extends Stack {
         logLevel: props.logLevel,
         projectRoot: props.projectRoot,
         ...props.remediation,
+        overrides: withRuleHopLimits(props, rules, props.remediation.overrides),
         rules,
       });
     }
   }
+}
+
+/**
+ * Each remediation's hop-limit cap is its rule's `maxHopLimit` (given, or the rule's default, e.g. 1 for
+ * launch configurations), so a remediation cannot leave what its rule would report. An explicit
+ * override, or the shared setting, wins.
+ */
+function withRuleHopLimits(
+  props: Imdsv2GuardStackProps,
+  rules: Partial<Record<RuleId, Imdsv2Rule>>,
+  overrides: Imdsv2RemediationsSettings['overrides'],
+): Imdsv2RemediationsSettings['overrides'] {
+  const out: Record<string, RemediationOverrides> = { ...(overrides ?? {}) };
+  for (const definition of RULES) {
+    const ruleId = definition.id as RuleId;
+    if (!rules[ruleId]) continue;
+    const given = (props.parameters?.[ruleId] as { maxHopLimit?: unknown } | undefined)?.maxHopLimit;
+    const spec = (definition.parameters as Record<string, { defaultValue?: unknown }> | undefined)?.maxHopLimit;
+    const hop = typeof given === 'number' ? given : typeof spec?.defaultValue === 'number' ? spec.defaultValue : undefined;
+    if (hop === undefined || out[ruleId]?.maxHopLimit !== undefined || props.remediation?.maxHopLimit !== undefined) continue;
+    out[ruleId] = { ...out[ruleId], maxHopLimit: hop };
+  }
+  return out;
 }
 
 /** Only the rule settings out of the stack props (StackProps such as `env` are not a rule's). */

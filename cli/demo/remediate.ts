@@ -8,6 +8,7 @@ import { createRemediationClients, type RemediationClients } from '../../lambda/
 import { makeHandler as gateHandler } from '../../lambda/remediation/imdsv1-usage-gate/handler';
 import { makeHandler as versionHandler } from '../../lambda/remediation/launch-template-version/handler';
 import { makeHandler as migrationHandler } from '../../lambda/remediation/migrate-launch-configuration/handler';
+import { makeHandler as refreshGroupHandler } from '../../lambda/remediation/refresh-group/handler';
 import { rule as accountRule } from '../../lambda/rules/imdsv2-account-defaults/handler';
 import { rule as groupRule } from '../../lambda/rules/imdsv2-auto-scaling-group/handler';
 import { rule as instanceRule } from '../../lambda/rules/imdsv2-instance/handler';
@@ -60,6 +61,7 @@ export const LOCAL_FUNCTIONS = {
   'imdsv2-guard-imdsv1-usage-gate': 'lambda/remediation/imdsv1-usage-gate',
   'imdsv2-guard-launch-template-version': 'lambda/remediation/launch-template-version',
   'imdsv2-guard-migrate-launch-configuration': 'lambda/remediation/migrate-launch-configuration',
+  'imdsv2-guard-refresh-group': 'lambda/remediation/refresh-group',
 } as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -144,6 +146,8 @@ export async function runRemediations(setup: RemediationSetup): Promise<Remediat
     'imdsv2-guard-imdsv1-usage-gate': gateHandler(deps),
     'imdsv2-guard-launch-template-version': versionHandler(deps),
     'imdsv2-guard-migrate-launch-configuration': migrationHandler(deps),
+    // StartInstanceRefresh/DescribeInstanceRefreshes answered by the local stand-in (moto lacks both).
+    'imdsv2-guard-refresh-group': refreshGroupHandler(() => ({ ...deps(), refresh: refresh.refreshApi() as never })),
   };
   const ctx: EventContext = { accountId: setup.accountId, region: setup.region, now: new Date() };
   const id = (name: string) => {
@@ -227,7 +231,7 @@ export async function runRemediations(setup: RemediationSetup): Promise<Remediat
         parameters: { AutoScalingGroupArn: groupArn },
         expected: { outcome: 'changed', after: 'COMPLIANT' },
         describe: (r) => {
-          const replaced = refresh.replacedBy(String(r.outputs['StartInstanceRefresh.InstanceRefreshId']));
+          const replaced = refresh.replacedBy(String(payload(r, 'StartReplacingImdsV1Instances.Payload').InstanceRefreshId ?? ''));
           return `instance refresh (stand-in) replaced ${replaced.length} instance(s) still accepting IMDSv1 with instances launched from the group's template`;
         },
       },

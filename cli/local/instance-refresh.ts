@@ -60,6 +60,14 @@ export class InstanceRefreshStandIn {
 
   constructor(private readonly clients: { readonly ec2: EC2Client; readonly autoscaling: AutoScalingClient }) {}
 
+  /** The same two operations as the group refresh function's RefreshApi (lambda/remediation/refresh-group). */
+  refreshApi(): { start(input: object): Promise<{ InstanceRefreshId?: string }>; describe(input: object): Promise<{ InstanceRefreshes?: any[] }> } {
+    return {
+      start: async (input) => (await this.start(input as Record<string, unknown>)) as { InstanceRefreshId?: string },
+      describe: async (input) => (await this.describe(input as Record<string, unknown>)) as { InstanceRefreshes?: any[] },
+    };
+  }
+
   /** The runner's stand-ins for the two operations. */
   handlers(): Record<string, StandIn> {
     return {
@@ -99,7 +107,12 @@ export class InstanceRefreshStandIn {
   private async describe(input: Record<string, unknown>): Promise<unknown> {
     const name = String(input.AutoScalingGroupName);
     const ids = (input.InstanceRefreshIds as string[] | undefined) ?? [];
-    const selected = this.refreshes.filter((r) => r.group === name && (ids.length === 0 || ids.includes(r.id)));
+    // Newest first, as AWS lists them; MaxRecords honoured (the group document reads the latest one).
+    const max = input.MaxRecords === undefined ? Infinity : Number(input.MaxRecords);
+    const selected = this.refreshes
+      .filter((r) => r.group === name && (ids.length === 0 || ids.includes(r.id)))
+      .reverse()
+      .slice(0, max);
     for (const r of selected) await this.advance(r);
     return {
       InstanceRefreshes: selected.map((r) => ({

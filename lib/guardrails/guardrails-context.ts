@@ -21,6 +21,8 @@ export const GUARDRAIL_CONTEXT_KEYS = {
   denyLaunchConfigurations: 'imdsv2-guard:guardrails:denyLaunchConfigurations',
   metadataDefaultsLock: 'imdsv2-guard:guardrails:metadataDefaultsLock',
   hardeningRoleNames: 'imdsv2-guard:guardrails:hardeningRoleNames',
+  roleAdminRoleNames: 'imdsv2-guard:guardrails:roleAdminRoleNames',
+  requireLaunchTemplateVersion: 'imdsv2-guard:guardrails:requireLaunchTemplateVersion',
   partition: 'imdsv2-guard:guardrails:partition',
   declarativePolicy: 'imdsv2-guard:guardrails:declarativePolicy',
 } as const;
@@ -61,6 +63,8 @@ export function guardrailsConfigFromContext(node: Node): GuardrailsConfig {
       denyLaunchConfigurations: opt(K.denyLaunchConfigurations, flag),
       metadataDefaultsLock: opt(K.metadataDefaultsLock, (k, v) => oneOf(k, v, ['weakening', 'all'] as const)),
       hardeningRoleNames: opt(K.hardeningRoleNames, roles),
+      roleAdminRoleNames: opt(K.roleAdminRoleNames, roles),
+      requireLaunchTemplateVersion: opt(K.requireLaunchTemplateVersion, flag),
       partition: opt(K.partition, anyText),
       declarativePolicy: opt(K.declarativePolicy, declarative),
     },

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import {
   DECLARATIVE_POLICY_MAX_CHARACTERS,
   DEFAULT_HARDENING_ROLE_NAMES,
+  DEFAULT_ROLE_ADMIN_ROLE_NAMES,
   type DeclarativeSetting,
   imdsv2DeclarativePolicy,
   imdsv2ServiceControlPolicy,
@@ -117,9 +118,24 @@ export interface Imdsv2GuardrailsProps {
   /**
    * Roles exempt from the `all` defaults lock so they can still harden defaults: the remediation
    * automation. Not used in `weakening` mode, where hardening calls are never denied.
-   * @default ['imdsv2-guard-remediation-*']
+   * @default ['imdsv2-guard-remediation-account-defaults-*'] (the account-defaults remediation role in every region)
    */
   readonly hardeningRoleNames?: readonly string[];
+  /**
+   * Roles that may create and change roles named `imdsv2-guard-remediation-*` (iam:CreateRole,
+   * PutRolePolicy, AttachRolePolicy, UpdateAssumeRolePolicy); everyone else is denied, so the names the
+   * hardening exemption trusts cannot be taken. An empty list removes the statement.
+   * @default ['stacksets-exec-*', 'AWSCloudFormationStackSetExecutionRole'] (the StackSet execution roles)
+   */
+  readonly roleAdminRoleNames?: readonly string[];
+  /**
+   * Deny creating or updating an Auto Scaling group with a launch template at `$Latest`/`$Default`
+   * (`autoscaling:LaunchTemplateVersionSpecified` false). Such a group launches every later version
+   * through the Auto Scaling service-linked role, which no SCP governs. Trade-off: deployments must pin
+   * a version number and update the group to roll out a new one.
+   * @default true
+   */
+  readonly requireLaunchTemplateVersion?: boolean;
   /**
    * AWS partition of the organization, used in resource and role ARNs.
    * @default 'aws'
@@ -180,6 +196,8 @@ export class Imdsv2Guardrails extends Construct {
       maxHopLimit: props.maxHopLimit,
       denyLaunchConfigurations: props.denyLaunchConfigurations ?? true,
       metadataDefaultsLock: props.metadataDefaultsLock ?? 'weakening',
+      roleAdminRoleNames: props.roleAdminRoleNames ?? DEFAULT_ROLE_ADMIN_ROLE_NAMES,
+      requireLaunchTemplateVersion: props.requireLaunchTemplateVersion ?? true,
     });
     const scpSize = policyCharacterCount(scp);
     if (scpSize > SCP_MAX_CHARACTERS) {

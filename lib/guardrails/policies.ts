@@ -1,3 +1,5 @@
+import { HARDENING_ROLE_NAME_PATTERNS, REMEDIATION_ROLE_PREFIX } from '../remediation/role-names';
+
 /**
  * The guardrail policy documents as pure functions: plain JSON in, plain JSON out, no CDK. The
  * construct deploys exactly what these return, and the tests evaluate exactly that, so a change
@@ -21,8 +23,24 @@ export const SCP_MAX_CHARACTERS = 5120;
 /** The largest declarative policy AWS Organizations accepts, in characters. */
 export const DECLARATIVE_POLICY_MAX_CHARACTERS = 10000;
 
-/** The remediation automation's roles (named by the remediation work as `imdsv2-guard-remediation-*`). */
-export const DEFAULT_HARDENING_ROLE_NAMES: readonly string[] = ['imdsv2-guard-remediation-*'];
+/**
+ * The remediation role that sets account defaults (the only one calling ModifyInstanceMetadataDefaults):
+ * `imdsv2-guard-remediation-account-defaults-<region>`, named by lib/remediation/role-names.ts.
+ */
+export const DEFAULT_HARDENING_ROLE_NAMES: readonly string[] = HARDENING_ROLE_NAME_PATTERNS;
+
+/** Every remediation role's name starts with this; the SCP keeps others from creating or changing such a role. */
+export const PROTECTED_ROLE_NAME_PATTERN = `${REMEDIATION_ROLE_PREFIX}*`;
+
+/**
+ * Who may create and change the remediation roles: the StackSet execution roles that deploy them
+ * (service-managed StackSets: `stacksets-exec-*`; self-managed: `AWSCloudFormationStackSetExecutionRole`).
+ */
+export const DEFAULT_ROLE_ADMIN_ROLE_NAMES: readonly string[] = [
+  // As ARN patterns without the IAM-path variant: both roles live at the root path, and the SCP's 5,120 characters are scarce.
+  'arn:aws:iam::*:role/stacksets-exec-*',
+  'arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole',
+];
 
 /** Statement ids: stable, so reviews, tests and CloudTrail error messages can name them. */
 export const SID = {
@@ -35,6 +53,8 @@ export const SID = {
   denyWeakerDefaultEnforcement: 'DenyWeakerDefaultHttpTokensEnforced',
   denyWeakerDefaultHopLimit: 'DenyDefaultHopLimitAboveMax',
   denyAnyDefaultsChange: 'DenyModifyInstanceMetadataDefaults',
+  protectRemediationRoles: 'DenyChangingRemediationRoles',
+  requireLaunchTemplateVersion: 'DenyAutoScalingGroupWithoutTemplateVersion',
 } as const;
 
 export type ConditionValue = string | readonly string[];
@@ -76,6 +96,16 @@ export interface ScpOptions {
   /** Deny creating launch configurations and pointing groups at one. */
   readonly denyLaunchConfigurations: boolean;
   readonly metadataDefaultsLock: MetadataDefaultsLock;
+  /**
+   * Role names (or ARN patterns) that may create and change roles named `imdsv2-guard-remediation-*`;
+   * empty: no such statement (the hardening exemption is then only as safe as IAM in each account).
+   */
+  readonly roleAdminRoleNames: readonly string[];
+  /**
+   * Deny creating or updating an Auto Scaling group with a launch template but no specific version
+   * (`$Latest`/`$Default`, `autoscaling:LaunchTemplateVersionSpecified` false).
+   */
+  readonly requireLaunchTemplateVersion: boolean;
 }
 
 const ROLE_NAME = /^[\w+=,.@*?-]{1,64}$/;
@@ -139,7 +169,7 @@ export function validateScpOptions(o: ScpOptions): void {
     throw new Error(`maxHopLimit must be an integer from 1 to 64, got ${o.maxHopLimit}`);
   }
   // Throws on a malformed role name.
-  patternsFor(o.partition, [...o.breakGlassRoleNames, ...o.hardeningRoleNames]);
+  patternsFor(o.partition, [...o.breakGlassRoleNames, ...o.hardeningRoleNames, ...o.roleAdminRoleNames]);
 }
 
 /**
@@ -201,6 +231,18 @@ export function imdsv2ServiceControlPolicy(o: ScpOptions): PolicyDocument {
       },
     );
   }
+  if (o.requireLaunchTemplateVersion) {
+    statements.push({
+      // A group on $Latest/$Default launches every new version of its template through the Auto Scaling
+      // service-linked role, which SCPs do not govern: the version someone adds later is never checked
+      // against the launch statements above. A pinned version is (AWS example: "Require a specific
+      // launch template version"). Requests without a launch template carry no key and pass.
+      sid: SID.requireLaunchTemplateVersion,
+      actions: ['autoscaling:CreateAutoScalingGroup', 'autoscaling:UpdateAutoScalingGroup'],
+      resource: '*',
+      condition: { Bool: { 'autoscaling:LaunchTemplateVersionSpecified': 'false' } },
+    });
+  }
   if (o.metadataDefaultsLock === 'all') {
     statements.push({
       sid: SID.denyAnyDefaultsChange,
@@ -208,38 +250,49 @@ export function imdsv2ServiceControlPolicy(o: ScpOptions): PolicyDocument {
       resource: '*',
       exemptPrincipals: [...new Set([...breakGlass, ...hardening])],
     });
-  } else {
-    statements.push(
-      {
-        sid: SID.denyWeakerDefaultTokens,
-        actions: ['ec2:ModifyInstanceMetadataDefaults'],
-        resource: '*',
-        condition: {
-          StringNotEquals: { 'ec2:Attribute/HttpTokens': 'required' },
-          Null: { 'ec2:Attribute/HttpTokens': 'false' },
-        },
-        exemptPrincipals: breakGlass,
+  }
+  // The weakening denials hold in both locks, and exempt only break-glass roles: a hardening role
+  // exempt from the `all` lock still cannot weaken.
+  statements.push(
+    {
+      sid: SID.denyWeakerDefaultTokens,
+      actions: ['ec2:ModifyInstanceMetadataDefaults'],
+      resource: '*',
+      condition: {
+        StringNotEquals: { 'ec2:Attribute/HttpTokens': 'required' },
+        Null: { 'ec2:Attribute/HttpTokens': 'false' },
       },
-      {
-        sid: SID.denyWeakerDefaultEnforcement,
-        actions: ['ec2:ModifyInstanceMetadataDefaults'],
-        resource: '*',
-        condition: {
-          StringNotEquals: { 'ec2:Attribute/HttpTokensEnforced': 'enabled' },
-          Null: { 'ec2:Attribute/HttpTokensEnforced': 'false' },
-        },
-        exemptPrincipals: breakGlass,
+      exemptPrincipals: breakGlass,
+    },
+    {
+      sid: SID.denyWeakerDefaultEnforcement,
+      actions: ['ec2:ModifyInstanceMetadataDefaults'],
+      resource: '*',
+      condition: {
+        StringNotEquals: { 'ec2:Attribute/HttpTokensEnforced': 'enabled' },
+        Null: { 'ec2:Attribute/HttpTokensEnforced': 'false' },
       },
-    );
-    if (o.maxHopLimit !== undefined) {
-      statements.push({
-        sid: SID.denyWeakerDefaultHopLimit,
-        actions: ['ec2:ModifyInstanceMetadataDefaults'],
-        resource: '*',
-        condition: { NumericGreaterThan: { 'ec2:Attribute/HttpPutResponseHopLimit': String(o.maxHopLimit) } },
-        exemptPrincipals: breakGlass,
-      });
-    }
+      exemptPrincipals: breakGlass,
+    },
+  );
+  if (o.maxHopLimit !== undefined) {
+    statements.push({
+      sid: SID.denyWeakerDefaultHopLimit,
+      actions: ['ec2:ModifyInstanceMetadataDefaults'],
+      resource: '*',
+      condition: { NumericGreaterThan: { 'ec2:Attribute/HttpPutResponseHopLimit': String(o.maxHopLimit) } },
+      exemptPrincipals: breakGlass,
+    });
+  }
+  if (o.roleAdminRoleNames.length > 0) {
+    statements.push({
+      // The hardening exemption names roles by pattern: nobody but the StackSet that deploys them may
+      // create a role under that name, or change what it may do or who may assume it.
+      sid: SID.protectRemediationRoles,
+      actions: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy'],
+      resource: `arn:${p}:iam::*:role/${PROTECTED_ROLE_NAME_PATTERN}`,
+      exemptPrincipals: patternsFor(p, o.roleAdminRoleNames.map((n) => n.replace(/^arn:aws:/, `arn:${p}:`))),
+    });
   }
   return { Version: '2012-10-17', Statement: statements.map((s) => deny(s, o.exemptAccountIds)) };
 }

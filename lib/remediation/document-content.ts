@@ -73,3 +73,30 @@ export function staticValue(doc: DocumentContent, id: string, name: string, valu
   }
   return spec.type === 'Boolean' ? text.toLowerCase() : text;
 }
+
+/** The document parameter every hop-limit-setting document has (0 keeps, -1 clears where allowed, 1-64 sets). */
+export const HOP_LIMIT_PARAMETER = 'HttpPutResponseHopLimit';
+
+/**
+ * The document capped at `max`: `HttpPutResponseHopLimit` allows no value above it (0 "keep" and -1
+ * "no preference" stay), and every aws:branch choice that compares a hop limit with `NumericGreater: 64`
+ * (the "current hop limit is above the cap" test of a keep-the-hop-limit branch) compares with `max`,
+ * and a step input `HttpPutResponseHopLimit: 64` (the literal a lowering step sends) becomes `max`.
+ */
+export function capHopLimit(doc: DocumentContent, max: number): DocumentContent {
+  const parameters: Record<string, DocumentParameter> = { ...doc.parameters };
+  const hop = parameters[HOP_LIMIT_PARAMETER];
+  if (hop?.allowedValues) parameters[HOP_LIMIT_PARAMETER] = { ...hop, allowedValues: hop.allowedValues.filter((v) => Number(v) <= max) };
+  const cap = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(cap);
+    if (node === null || typeof node !== 'object') return node;
+    const o = node as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) out[k] = cap(v);
+    if (typeof o.Variable === 'string' && /HopLimit/.test(o.Variable) && o.NumericGreater === 64) out.NumericGreater = max;
+    // The value a lowering step sends (`HttpPutResponseHopLimit: 64`, a literal, not a reference).
+    if (o[HOP_LIMIT_PARAMETER] === 64) out[HOP_LIMIT_PARAMETER] = max;
+    return out;
+  };
+  return { ...doc, parameters, mainSteps: cap(doc.mainSteps) };
+}

@@ -8,8 +8,9 @@ import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { RuleId } from '../../lambda/rules/catalog';
 import { checkNodeRuntime, ESBUILD_OPTIONS, PROJECT_ROOT, projectFunction } from '../bundling';
-import { readDocument, staticValue, withDefaults, type StaticParameterValue } from './document-content';
+import { capHopLimit, readDocument, staticValue, withDefaults, type StaticParameterValue } from './document-content';
 import { REMEDIATIONS, type Grant, type ResourceKind } from './remediation-catalog';
+import { remediationRoleName } from './role-names';
 
 /**
  * - `manual` (default): an AWS::Config::RemediationConfiguration with Automatic false; someone
@@ -76,6 +77,14 @@ export interface Imdsv2RemediationOptions {
    */
   readonly automaticCondition?: CfnCondition;
   /**
+   * The highest IMDS hop limit the remediation may set or keep (1-64): the roles' conditions refuse
+   * more, the document's `HttpPutResponseHopLimit` parameter allows no more, a "keep the current hop
+   * limit" run lowers a higher one to this, and the helper functions clamp to it. Give the rule's
+   * `maxHopLimit` (the stack does so from its rule parameters).
+   * @default 64 (no cap beyond EC2's own)
+   */
+  readonly maxHopLimit?: number;
+  /**
    * Set on every CloudFormation resource of the remediation (document, roles, function, log
    * group, remediation configuration), so a template parameter can choose whether it exists.
    * @default - the resources are unconditional
@@ -122,6 +131,8 @@ export class Imdsv2Remediation extends Construct {
   public readonly functionRole?: iam.Role;
   public readonly logGroup?: LogGroup;
   public readonly remediationConfiguration?: CfnRemediationConfiguration;
+  /** The hop limit cap the roles, the document and the functions apply. */
+  public readonly maxHopLimit: number;
 
   constructor(scope: Construct, id: string, props: Imdsv2RemediationProps) {
     super(scope, id);
@@ -130,8 +141,9 @@ export class Imdsv2Remediation extends Construct {
     const mode = props.mode ?? 'manual';
     if (mode !== 'documents-only' && !props.configRule) throw new Error(`${props.ruleId}: a ${mode} remediation needs the rule's configRule`);
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
+    this.maxHopLimit = inRange('maxHopLimit', props.maxHopLimit ?? 64, 1, 64);
     this.documentName = documentName(props.documentNamePrefix ?? '', spec.id);
-    const source = readDocument(projectRoot, spec.id);
+    const source = capHopLimit(readDocument(projectRoot, spec.id), this.maxHopLimit);
     if (props.code && !spec.helper) throw new Error(`${props.ruleId}: code given, but this remediation has no helper function`);
     if (props.automaticCondition && mode !== 'automatic') throw new Error(`${props.ruleId}: automaticCondition needs mode automatic (got ${mode})`);
 
@@ -139,6 +151,7 @@ export class Imdsv2Remediation extends Construct {
       const helper = spec.helper;
       this.logGroup = new LogGroup(this, 'FunctionLogs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS });
       this.functionRole = new iam.Role(this, 'FunctionRole', {
+        roleName: remediationRoleName(props.ruleId, 'function', Aws.REGION),
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `imdsv2-guard ${this.documentName}: ${helper.description}`.slice(0, 1000),
         inlinePolicies: {
@@ -161,7 +174,7 @@ export class Imdsv2Remediation extends Construct {
         role: this.functionRole,
         logGroup: this.logGroup,
         description: `imdsv2-guard: ${helper.description}`.slice(0, 256),
-        environment: { POWERTOOLS_SERVICE_NAME: helper.entry, LOG_LEVEL: props.logLevel ?? 'INFO' },
+        environment: { POWERTOOLS_SERVICE_NAME: helper.entry, LOG_LEVEL: props.logLevel ?? 'INFO', IMDSV2_GUARD_MAX_HOP_LIMIT: String(this.maxHopLimit) },
       };
       this.function = projectFunction(this, 'Function', functionProps, {
         code: props.code,
@@ -175,6 +188,8 @@ export class Imdsv2Remediation extends Construct {
     }
 
     this.automationRole = new iam.Role(this, 'AutomationRole', {
+      // A fixed name with the region (lib/remediation/role-names.ts): the guardrails' SCP names it.
+      roleName: remediationRoleName(props.ruleId, 'automation', Aws.REGION),
       // Only Automation executions of this account and Region may assume it (no confused deputy).
       assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
         conditions: {
@@ -274,11 +289,27 @@ export class Imdsv2Remediation extends Construct {
   }
 
   private statement(grant: Grant, sid: string): iam.PolicyStatement {
+    // ${Partition}/${Region}/${Account} in condition values become the deploying stack's pseudo parameters.
+    const place = (v: string) =>
+      v
+        .replace(/\$\{Partition\}/g, Aws.PARTITION)
+        .replace(/\$\{Region\}/g, Aws.REGION)
+        .replace(/\$\{Account\}/g, Aws.ACCOUNT_ID)
+        .replace(/\$\{MaxHopLimit\}/g, String(this.maxHopLimit));
+    const conditions = grant.conditions
+      ? Object.fromEntries(
+          Object.entries(grant.conditions).map(([op, keys]) => [
+            op,
+            Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, typeof v === 'string' ? place(v) : v.map(place)])),
+          ]),
+        )
+      : undefined;
     return new iam.PolicyStatement({
       sid,
+      effect: grant.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
       actions: [...grant.actions],
       resources: [this.arn(grant.resource)],
-      conditions: grant.conditions ? JSON.parse(JSON.stringify(grant.conditions)) : undefined,
+      conditions,
     });
   }
 }
@@ -300,7 +331,7 @@ const NAG_ARNS: Readonly<Record<Exclude<ResourceKind, 'helper-function'>, string
 function acknowledgeWildcards(role: iam.Role, grants: readonly Grant[]): void {
   const reasons = new Map<string, string[]>();
   for (const g of grants) {
-    if (g.resource === 'helper-function') continue;
+    if (g.resource === 'helper-function' || g.effect === 'Deny') continue;
     const id = `AwsSolutions-IAM5[Resource::${NAG_ARNS[g.resource]}]`;
     reasons.set(id, [...(reasons.get(id) ?? []), `${g.actions.join(', ')}: ${g.why}`]);
   }

@@ -17,6 +17,11 @@ export interface RemediationOverrides {
    * @default - the shared `condition`
    */
   readonly condition?: CfnCondition;
+  /**
+   * This rule's remediation hop-limit cap (see Imdsv2RemediationOptions.maxHopLimit).
+   * @default - the shared `maxHopLimit`
+   */
+  readonly maxHopLimit?: number;
 }
 
 export interface Imdsv2RemediationsProps extends Imdsv2RemediationOptions {
@@ -65,6 +70,7 @@ export class Imdsv2Remediations extends Construct {
         mode: o?.mode ?? shared.mode,
         parameters: o?.parameters,
         condition: o?.condition ?? shared.condition,
+        maxHopLimit: o?.maxHopLimit ?? shared.maxHopLimit,
         code: REMEDIATIONS[ruleId].helper ? helperCode?.[REMEDIATIONS[ruleId].helper!.entry] : undefined,
       });
     }

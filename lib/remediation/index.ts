@@ -4,3 +4,4 @@ export { Imdsv2Remediations, type Imdsv2RemediationsProps, type Imdsv2Remediatio
 export { remediationFromContext, REMEDIATION_CONTEXT_KEYS } from './remediation-context';
 export { HELPER_ENTRIES, REMEDIATIONS, type RemediationSpec, type Grant, type HelperFunction, type ResourceKind } from './remediation-catalog';
 export { readDocument, staticValue, withDefaults, type DocumentContent, type StaticParameterValue } from './document-content';
+export { HARDENING_ROLE_NAME_PATTERNS, REMEDIATION_ROLE_PREFIX, remediationRoleName, remediationRoleNamePattern } from './role-names';

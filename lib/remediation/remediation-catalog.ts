@@ -18,6 +18,8 @@ export type ResourceKind =
   | 'helper-function';
 
 export interface Grant {
+  /** @default 'Allow'. A Deny narrows an Allow whose resource cannot be narrowed itself (RunInstances spans many resource types). */
+  readonly effect?: 'Allow' | 'Deny';
   readonly actions: readonly string[];
   readonly resource: ResourceKind;
   /** IAM condition block, with `${Partition}`/`${Region}`/`${Account}` left to the construct. */
@@ -48,6 +50,9 @@ export interface RemediationSpec {
   readonly grants: readonly Grant[];
 }
 
+/** The tag the migration puts on the templates it creates (lambda/remediation/migrate-launch-configuration/migrate.ts SOURCE_TAG). */
+export const MIGRATION_SOURCE_TAG = 'imdsv2-guard:source-launch-configuration';
+
 const NO_RESOURCE_LEVEL = 'These Describe/Get actions support no resource-level permissions, so IAM requires Resource "*".';
 const INVOKE_HELPER: Grant = { actions: ['lambda:InvokeFunction'], resource: 'helper-function', why: 'Only the document\'s own helper function.' };
 
@@ -69,7 +74,14 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
       {
         actions: ['ec2:ModifyInstanceMetadataOptions'],
         resource: 'instance',
-        why: 'Any instance of this account and Region: the rule may report any of them; the document only ever sets HttpTokens=required.',
+        // ec2:Attribute/<Name> carries the values the request asks for (lib/guardrails/policies.ts cites the
+        // Service Authorization Reference). Absent keys fail StringEquals/NumericLessThanEquals: the document
+        // always sends HttpTokens and the hop limit, so a request that omits them is refused.
+        conditions: {
+          StringEquals: { 'ec2:Attribute/HttpTokens': 'required' },
+          NumericLessThanEquals: { 'ec2:Attribute/HttpPutResponseHopLimit': '${MaxHopLimit}' },
+        },
+        why: 'Any instance of this account and Region: the rule may report any of them; only HttpTokens=required with a hop limit no higher than the maximum.',
       },
     ],
   },
@@ -124,7 +136,36 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
         {
           actions: ['ec2:RunInstances'],
           resource: '*',
-          why: 'Auto Scaling checks ec2:RunInstances with the template when a group is moved to it; RunInstances spans many resource types (image, subnet, volume, ...) known only at run time.',
+          why: 'Auto Scaling checks ec2:RunInstances with the template when a group is moved to it; RunInstances spans many resource types (image, subnet, volume, ...) known only at run time. The Deny statements below narrow it.',
+        },
+        {
+          effect: 'Deny',
+          actions: ['ec2:RunInstances'],
+          resource: 'instance',
+          // StringNotEquals is true when the key is absent: a launch that does not say `required` is denied too.
+          conditions: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } },
+          why: 'The groups may only be moved to a template whose instances require IMDSv2.',
+        },
+        {
+          effect: 'Deny',
+          actions: ['ec2:RunInstances'],
+          resource: 'instance',
+          conditions: { NumericGreaterThan: { 'ec2:MetadataHttpPutResponseHopLimit': '${MaxHopLimit}' } },
+          why: 'No hop limit above the maximum.',
+        },
+        {
+          effect: 'Deny',
+          actions: ['ec2:RunInstances'],
+          resource: 'instance',
+          conditions: { ArnNotLike: { 'ec2:LaunchTemplate': 'arn:${Partition}:ec2:${Region}:${Account}:launch-template/*' } },
+          why: 'Only launches from a launch template of this account and Region.',
+        },
+        {
+          effect: 'Deny',
+          actions: ['ec2:RunInstances'],
+          resource: 'launch-template',
+          conditions: { Null: { [`aws:ResourceTag/${MIGRATION_SOURCE_TAG}`]: 'true' } },
+          why: 'Only launch templates carrying the migration\'s source tag (the function itself checks who made them and what they hold).',
         },
         {
           actions: ['iam:PassRole'],
@@ -134,19 +175,29 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
         },
       ],
     },
-    grants: [
-      INVOKE_HELPER,
-      { actions: ['config:GetResourceConfigHistory', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeLaunchTemplateVersions'], resource: '*', why: NO_RESOURCE_LEVEL },
-    ],
+    // The function takes the name from the ARN and verifies its own work: the document calls nothing else.
+    grants: [INVOKE_HELPER],
   },
   'imdsv2-auto-scaling-group': {
     id: 'imdsv2-auto-scaling-group',
     resourceType: 'AWS::AutoScaling::AutoScalingGroup',
     resourceIdParameter: 'AutoScalingGroupArn',
-    grants: [
-      { actions: ['config:GetResourceConfigHistory', 'autoscaling:DescribeInstanceRefreshes'], resource: '*', why: NO_RESOURCE_LEVEL },
-      { actions: ['autoscaling:StartInstanceRefresh'], resource: 'auto-scaling-group', why: 'Any group of this account and Region: the rule may report any of them.' },
-    ],
+    helper: {
+      entry: 'refresh-group',
+      parameter: 'RefreshFunction',
+      description: 'imdsv2-auto-scaling-group document: replaces the instances of a group that accept IMDSv1 and verifies none is left',
+      timeoutSeconds: 120,
+      grants: [
+        {
+          actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeWarmPool', 'autoscaling:DescribeInstanceRefreshes', 'ec2:DescribeInstances'],
+          resource: '*',
+          why: NO_RESOURCE_LEVEL,
+        },
+        { actions: ['autoscaling:StartInstanceRefresh'], resource: 'auto-scaling-group', why: 'Any group of this account and Region: the rule may report any of them.' },
+      ],
+    },
+    // The function takes the name from the ARN and does the work: the document calls nothing else.
+    grants: [INVOKE_HELPER],
   },
   'imdsv2-account-defaults': {
     id: 'imdsv2-account-defaults',
@@ -155,7 +206,36 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
       {
         actions: ['ec2:GetInstanceMetadataDefaults', 'ec2:ModifyInstanceMetadataDefaults'],
         resource: '*',
-        why: 'The account-level IMDS defaults are not a resource: IAM requires Resource "*".',
+        why: 'The account-level IMDS defaults are not a resource: IAM requires Resource "*". The Deny statements below keep it to hardening.',
+      },
+      // Each document step sets one attribute, so the limits are denies that apply only when the request sets it (Null false).
+      {
+        effect: 'Deny',
+        actions: ['ec2:ModifyInstanceMetadataDefaults'],
+        resource: '*',
+        conditions: { StringNotEquals: { 'ec2:Attribute/HttpTokens': 'required' }, Null: { 'ec2:Attribute/HttpTokens': 'false' } },
+        why: 'The default HttpTokens may only be set to required.',
+      },
+      {
+        effect: 'Deny',
+        actions: ['ec2:ModifyInstanceMetadataDefaults'],
+        resource: '*',
+        conditions: { StringNotEquals: { 'ec2:Attribute/HttpTokensEnforced': 'enabled' }, Null: { 'ec2:Attribute/HttpTokensEnforced': 'false' } },
+        why: 'Enforcement may only be turned on, never off.',
+      },
+      {
+        effect: 'Deny',
+        actions: ['ec2:ModifyInstanceMetadataDefaults'],
+        resource: '*',
+        conditions: { NumericGreaterThan: { 'ec2:Attribute/HttpPutResponseHopLimit': '${MaxHopLimit}' } },
+        why: 'The default hop limit may not be raised above the maximum (-1, no preference, is below it).',
+      },
+      {
+        effect: 'Deny',
+        actions: ['ec2:ModifyInstanceMetadataDefaults'],
+        resource: '*',
+        conditions: { Null: { 'ec2:Attribute/HttpEndpoint': 'false' } },
+        why: 'The document never changes the default endpoint setting, so the role may not either.',
       },
     ],
   },

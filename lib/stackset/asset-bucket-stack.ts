@@ -1,5 +1,5 @@
-import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { AnyPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { BootstrapFreeSynthesizer } from './bootstrap-free-synthesizer';
@@ -29,6 +29,13 @@ export interface Imdsv2GuardAssetBucketStackProps {
    * @default Duration.days(90)
    */
   readonly noncurrentVersionExpiration?: Duration;
+  /**
+   * The principals that publish packages (`aws:PrincipalArn` patterns, e.g. the CI role's ARN): only
+   * they may put or delete objects below imdsv2-guard/, so a published function zip cannot be
+   * overwritten or removed by anyone else in the account.
+   * @default every principal of this account (set the CI role to make the lock mean something)
+   */
+  readonly publisherPrincipalArns?: readonly string[];
 }
 
 /**
@@ -90,6 +97,22 @@ export class Imdsv2GuardAssetBucketStack extends Stack {
         actions: ['s3:GetObject'],
         resources: [this.bucket.arnForObjects(`${KEY_ROOT}/*`)],
         conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId.valueAsString } },
+      }),
+    );
+    const publishers = props.publisherPrincipalArns ?? [`arn:${this.partition}:iam::${this.account}:*`];
+    if (publishers.length === 0 || publishers.some((p) => !Token.isUnresolved(p) && !/^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):/.test(p))) {
+      throw new Error(`publisherPrincipalArns: expected IAM or STS principal ARN patterns, got ${JSON.stringify(publishers)}`);
+    }
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        // Versioning keeps what was overwritten, but a Lambda created from the key would get the new
+        // object: only the publisher may write or delete published packages.
+        sid: 'OnlyPublisherWritesPackages',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.bucket.arnForObjects(`${KEY_ROOT}/*`)],
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': publishers.length === 1 ? publishers[0] : [...publishers] } },
       }),
     );
     Validations.of(this.bucket).acknowledge({

@@ -1,6 +1,6 @@
 import { Aws, CfnCondition, CfnParameter, CfnResource, CfnRule, Fn, Stack, Validations, type IResolvable } from 'aws-cdk-lib';
 import { MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
-import { Code } from 'aws-cdk-lib/aws-lambda';
+import { CfnCodeSigningConfig, CfnFunction, Code } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { ParameterSpec } from '../../lambda/kit/parameters';
@@ -25,6 +25,9 @@ import {
 
 /** Rule settings the member template fixes for every account: org-wide choices made at packaging. */
 export type MemberRuleOptions = Omit<Imdsv2RuleOptions, 'maximumExecutionFrequency' | 'projectRoot'>;
+
+/** Parameter: the optional AWS Signer profile version whose signature every function requires. */
+export const CODE_SIGNING_PROFILE = 'CodeSigningProfileVersionArn';
 
 /** A value of the `RemediationMode` parameter. */
 export type MemberRemediationMode = (typeof REMEDIATION_MODES)[number];
@@ -238,6 +241,28 @@ export class Imdsv2GuardMemberStack extends Stack {
       helperCode: Object.fromEntries(HELPER_ENTRIES.map((e) => [e, Code.fromBucket(assets, props.helperKeys[e])])),
     });
 
+    // Optional Lambda code signing: with a Signer profile version given, every function of this stack gets a
+    // code signing config in Enforce mode, so Lambda refuses a zip not signed by that profile (the packages
+    // must then be signed, e.g. with `aws signer start-signing-job`, before upload).
+    const signing = new CfnParameter(this, CODE_SIGNING_PROFILE, {
+      type: 'String',
+      description:
+        'Optional: ARN of an AWS Signer signing profile version (arn:aws:signer:<region>:<account>:/signing-profiles/<name>/<version>). Set, every function refuses code not signed by it (CodeSigningConfig, Enforce). Empty: no code signing.',
+      default: '',
+      allowedPattern: '^$|^arn:aws[a-z-]*:signer:[a-z0-9-]+:\\d{12}:/signing-profiles/[A-Za-z0-9_]{2,64}/[A-Za-z0-9]{10}$',
+      constraintDescription: 'empty, or a Signer signing profile version ARN',
+    });
+    const signingOn = new CfnCondition(this, 'CodeSigningOn', { expression: Fn.conditionNot(Fn.conditionEquals(signing.valueAsString, '')) });
+    const signingConfig = new CfnCodeSigningConfig(this, 'CodeSigningConfig', {
+      description: 'imdsv2-guard: only code signed by the given Signer profile version',
+      allowedPublishers: { signingProfileVersionArns: [signing.valueAsString] },
+      codeSigningPolicies: { untrustedArtifactOnDeployment: 'Enforce' },
+    });
+    signingConfig.cfnOptions.condition = signingOn;
+    for (const fn of this.node.findAll().filter((c): c is CfnFunction => c instanceof CfnFunction)) {
+      fn.codeSigningConfigArn = Fn.conditionIf(signingOn.logicalId, signingConfig.attrCodeSigningConfigArn, Aws.NO_VALUE).toString();
+    }
+
     // With every rule off the stack would have no resources, which CloudFormation refuses with a less useful message.
     new CfnRule(this, 'AtLeastOneRule', {
       assertions: [
@@ -256,6 +281,7 @@ export class Imdsv2GuardMemberStack extends Stack {
           { Label: { default: 'Schedule' }, Parameters: [frequency.logicalId] },
           ...groups,
           { Label: { default: 'Remediation' }, Parameters: [remediation.logicalId] },
+          { Label: { default: 'Code signing' }, Parameters: [signing.logicalId] },
         ],
       },
     };

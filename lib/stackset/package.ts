@@ -270,11 +270,11 @@ export const INLINE_TEMPLATE_LIMIT = 51_200;
  * management account, which a service-managed StackSet never targets). A template over the inline
  * limit is uploaded by the CLI to that region's package bucket, below `imdsv2-guard/cloudformation/`.
  */
-export function deployCommands(dir: string, prefix: string, regions: readonly string[], templateBytes: number): string[] {
+export function deployCommands(dir: string, prefix: string, regions: readonly string[], templateBytes: number, capabilities: readonly string[] = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']): string[] {
   const template = shellQuote(path.join(dir, TEMPLATE_FILE));
   return regions.map((region) => {
     const upload = templateBytes > INLINE_TEMPLATE_LIMIT ? ` --s3-bucket ${assetBucketName(prefix, region)} --s3-prefix ${KEY_ROOT}/cloudformation` : '';
-    return `aws cloudformation deploy --stack-name imdsv2-guard --template-file ${template}${upload} --capabilities CAPABILITY_IAM --parameter-overrides AssetBucketPrefix=${prefix} --region ${region}`;
+    return `aws cloudformation deploy --stack-name imdsv2-guard --template-file ${template}${upload} --capabilities ${capabilities.join(' ')} --parameter-overrides AssetBucketPrefix=${prefix} --region ${region}`;
   });
 }
 

@@ -23,7 +23,7 @@ const app = roleSession(MEMBER, 'app-deployer');
 const breakGlass = roleSession(MEMBER, 'BreakGlass');
 const breakGlassWithPath = roleSession(MEMBER, 'BreakGlass', '/emergency/');
 const lookalike = roleSession(MEMBER, 'BreakGlassButNot');
-const remediation = roleSession(MEMBER, 'imdsv2-guard-remediation-instance', '/imdsv2-guard/');
+const remediation = roleSession(MEMBER, 'imdsv2-guard-remediation-account-defaults-eu-west-1');
 const exempt = roleSession(EXEMPT, 'app-deployer');
 
 const PROPS = { breakGlassRoleNames: ['BreakGlass'], exemptAccountIds: [EXEMPT], maxHopLimit: 2 };
@@ -107,6 +107,9 @@ const defaultsCases: Case[] = [
 const lockAllCases: Case[] = [
   { name: 'Denied: a normal role changing the defaults at all, even to required', ...defaults({ ...app, 'ec2:Attribute/HttpTokens': 'required' }), decision: 'ExplicitDeny', by: SID.denyAnyDefaultsChange },
   { name: 'Allowed: the remediation role hardening the defaults', ...defaults({ ...remediation, 'ec2:Attribute/HttpTokens': 'required' }), decision: 'Allow' },
+  { name: 'Denied: the remediation role, exempt from the lock, weakening the defaults', ...defaults({ ...remediation, 'ec2:Attribute/HttpTokens': 'optional' }), decision: 'ExplicitDeny', by: SID.denyWeakerDefaultTokens },
+  { name: 'Denied: the remediation role turning enforcement off', ...defaults({ ...remediation, 'ec2:Attribute/HttpTokensEnforced': 'disabled' }), decision: 'ExplicitDeny', by: SID.denyWeakerDefaultEnforcement },
+  { name: 'Denied: another remediation role (not the account-defaults one) changing the defaults', ...defaults({ ...roleSession(MEMBER, 'imdsv2-guard-remediation-instance-eu-west-1'), 'ec2:Attribute/HttpTokens': 'required' }), decision: 'ExplicitDeny', by: SID.denyAnyDefaultsChange },
   { name: 'Allowed: break-glass changing the defaults', ...defaults({ ...breakGlass, 'ec2:Attribute/HttpTokens': 'optional' }), decision: 'Allow' },
   { name: 'Allowed: an exempt account changing the defaults', ...defaults({ ...exempt, 'ec2:Attribute/HttpTokens': 'optional' }), decision: 'Allow' },
 ];
@@ -129,6 +132,22 @@ describe('SCP semantics: ModifyInstanceMetadataDefaults (lock: weakening)', () =
 
 describe('SCP semantics: ModifyInstanceMetadataDefaults (lock: all)', () => {
   test.each(lockAllCases.map((c) => [c.name, c] as const))('%s', (_name, c) => check(lockAll, c));
+});
+
+const group = (action: string, context: Record<string, string | number>): Omit<Case, 'name' | 'decision'> => ({ action: `autoscaling:${action}`, resource: '*', context });
+const pinnedVersionCases: Case[] = [
+  { name: 'Denied: creating a group on $Latest/$Default', ...group('CreateAutoScalingGroup', { ...app, 'autoscaling:LaunchTemplateVersionSpecified': 'false' }), decision: 'ExplicitDeny', by: SID.requireLaunchTemplateVersion },
+  { name: 'Denied: moving a group to $Latest/$Default', ...group('UpdateAutoScalingGroup', { ...app, 'autoscaling:LaunchTemplateVersionSpecified': 'false' }), decision: 'ExplicitDeny', by: SID.requireLaunchTemplateVersion },
+  { name: 'Allowed: a group pinned to a version number', ...group('CreateAutoScalingGroup', { ...app, 'autoscaling:LaunchTemplateVersionSpecified': 'true' }), decision: 'Allow' },
+  { name: 'Allowed: an update that names no launch template (capacity)', ...group('UpdateAutoScalingGroup', { ...app }), decision: 'Allow' },
+  { name: 'Allowed: an exempt account on $Latest', ...group('CreateAutoScalingGroup', { ...exempt, 'autoscaling:LaunchTemplateVersionSpecified': 'false' }), decision: 'Allow' },
+];
+
+describe('SCP semantics: Auto Scaling groups must pin a launch template version', () => {
+  test.each(pinnedVersionCases.map((c) => [c.name, c] as const))('%s', (_name, c) => check(weakening, c));
+  test('Allowed everywhere with requireLaunchTemplateVersion: false', () => {
+    check(synthGuardrails({ ...PROPS, requireLaunchTemplateVersion: false }).scp, { ...pinnedVersionCases[0], name: 'opt-out', decision: 'Allow', by: undefined });
+  });
 });
 
 describe('SCP semantics: everything else', () => {

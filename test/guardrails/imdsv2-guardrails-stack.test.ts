@@ -8,6 +8,7 @@ const ACCOUNT = '222233334444';
 const EXEMPT = '999988887777';
 
 const BREAK_GLASS = ['arn:aws:iam::*:role/BreakGlass', 'arn:aws:iam::*:role/*/BreakGlass'];
+const ROLE_ADMINS = ['arn:aws:iam::*:role/stacksets-exec-*', 'arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole'];
 
 /** The SCP for breakGlass=BreakGlass, exempt=EXEMPT, maxHopLimit=2, written out by hand on purpose. */
 const EXPECTED_SCP = {
@@ -59,6 +60,16 @@ const EXPECTED_SCP = {
       },
     },
     {
+      Sid: 'DenyAutoScalingGroupWithoutTemplateVersion',
+      Effect: 'Deny',
+      Action: ['autoscaling:CreateAutoScalingGroup', 'autoscaling:UpdateAutoScalingGroup'],
+      Resource: '*',
+      Condition: {
+        Bool: { 'autoscaling:LaunchTemplateVersionSpecified': 'false' },
+        StringNotEquals: { 'aws:PrincipalAccount': EXEMPT },
+      },
+    },
+    {
       Sid: 'DenyWeakerDefaultHttpTokens',
       Effect: 'Deny',
       Action: 'ec2:ModifyInstanceMetadataDefaults',
@@ -89,6 +100,16 @@ const EXPECTED_SCP = {
         NumericGreaterThan: { 'ec2:Attribute/HttpPutResponseHopLimit': '2' },
         StringNotEquals: { 'aws:PrincipalAccount': EXEMPT },
         ArnNotLike: { 'aws:PrincipalArn': BREAK_GLASS },
+      },
+    },
+    {
+      Sid: 'DenyChangingRemediationRoles',
+      Effect: 'Deny',
+      Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy'],
+      Resource: 'arn:aws:iam::*:role/imdsv2-guard-remediation-*',
+      Condition: {
+        StringNotEquals: { 'aws:PrincipalAccount': EXEMPT },
+        ArnNotLike: { 'aws:PrincipalArn': ROLE_ADMINS },
       },
     },
   ],
@@ -145,6 +166,13 @@ describe('guardrails stack: the service control policy', () => {
           Condition: { Null: { 'autoscaling:LaunchConfigurationName': 'false' } },
         },
         {
+          Sid: 'DenyAutoScalingGroupWithoutTemplateVersion',
+          Effect: 'Deny',
+          Action: ['autoscaling:CreateAutoScalingGroup', 'autoscaling:UpdateAutoScalingGroup'],
+          Resource: '*',
+          Condition: { Bool: { 'autoscaling:LaunchTemplateVersionSpecified': 'false' } },
+        },
+        {
           Sid: 'DenyWeakerDefaultHttpTokens',
           Effect: 'Deny',
           Action: 'ec2:ModifyInstanceMetadataDefaults',
@@ -161,30 +189,43 @@ describe('guardrails stack: the service control policy', () => {
             Null: { 'ec2:Attribute/HttpTokensEnforced': 'false' },
           },
         },
+        {
+          Sid: 'DenyChangingRemediationRoles',
+          Effect: 'Deny',
+          Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy'],
+          Resource: 'arn:aws:iam::*:role/imdsv2-guard-remediation-*',
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': ROLE_ADMINS } },
+        },
       ],
     });
   });
 
-  test('Lock "all": one statement denies every defaults change except break-glass and the remediation roles', () => {
+  test('Opt-outs: requireLaunchTemplateVersion false and roleAdminRoleNames [] remove their statements', () => {
+    const sids = (synthGuardrails({ requireLaunchTemplateVersion: false, roleAdminRoleNames: [] }).scp.Statement as any[]).map((s) => s.Sid);
+    expect(sids).not.toContain('DenyAutoScalingGroupWithoutTemplateVersion');
+    expect(sids).not.toContain('DenyChangingRemediationRoles');
+  });
+
+  test('Lock "all": one statement denies every defaults change except break-glass and the account-defaults remediation role; the weakening denials stay, exempting only break-glass', () => {
     const { scp } = synthGuardrails({ breakGlassRoleNames: ['BreakGlass'], metadataDefaultsLock: 'all' });
     const statements = (scp.Statement as any[]).filter((s) => JSON.stringify(s.Action).includes('ModifyInstanceMetadataDefaults'));
-    expect(statements).toEqual([
-      {
-        Sid: 'DenyModifyInstanceMetadataDefaults',
-        Effect: 'Deny',
-        Action: 'ec2:ModifyInstanceMetadataDefaults',
-        Resource: '*',
-        Condition: {
-          ArnNotLike: {
-            'aws:PrincipalArn': [
-              ...BREAK_GLASS,
-              'arn:aws:iam::*:role/imdsv2-guard-remediation-*',
-              'arn:aws:iam::*:role/*/imdsv2-guard-remediation-*',
-            ],
-          },
+    expect(statements.map((s) => s.Sid)).toEqual(['DenyModifyInstanceMetadataDefaults', 'DenyWeakerDefaultHttpTokens', 'DenyWeakerDefaultHttpTokensEnforced']);
+    expect(statements[0]).toEqual({
+      Sid: 'DenyModifyInstanceMetadataDefaults',
+      Effect: 'Deny',
+      Action: 'ec2:ModifyInstanceMetadataDefaults',
+      Resource: '*',
+      Condition: {
+        ArnNotLike: {
+          'aws:PrincipalArn': [
+            ...BREAK_GLASS,
+            'arn:aws:iam::*:role/imdsv2-guard-remediation-account-defaults-*',
+            'arn:aws:iam::*:role/*/imdsv2-guard-remediation-account-defaults-*',
+          ],
         },
       },
-    ]);
+    });
+    for (const s of statements.slice(1)) expect(s.Condition.ArnNotLike).toEqual({ 'aws:PrincipalArn': BREAK_GLASS });
   });
 
   test('Every statement is a Deny with a unique alphanumeric Sid', () => {
@@ -208,7 +249,9 @@ describe('guardrails stack: the service control policy', () => {
     const { template, scp } = synthGuardrails({
       ...FULL,
       breakGlassRoleNames: ['BreakGlass', 'SecurityIncidentResponse', 'PlatformEmergencyAccess'],
-      exemptAccountIds: Array.from({ length: 10 }, (_, i) => String(100000000000 + i)),
+      // Every statement on (hop limit, launch configurations, pinned versions, role protection): 8 exempt
+      // accounts fit next to 3 break-glass roles; each exempt account costs ~150 characters (README).
+      exemptAccountIds: Array.from({ length: 8 }, (_, i) => String(100000000000 + i)),
     });
     // Content is a JSON object in the template, so what Organizations receives has no formatting
     // whitespace: the minified JSON is the size that counts.

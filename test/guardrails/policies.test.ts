@@ -1,5 +1,6 @@
 import {
   DEFAULT_HARDENING_ROLE_NAMES,
+  DEFAULT_ROLE_ADMIN_ROLE_NAMES,
   imdsv2DeclarativePolicy,
   imdsv2ServiceControlPolicy,
   policyCharacterCount,
@@ -16,6 +17,8 @@ const OPTIONS: ScpOptions = {
   maxHopLimit: 2,
   denyLaunchConfigurations: true,
   metadataDefaultsLock: 'weakening',
+  roleAdminRoleNames: DEFAULT_ROLE_ADMIN_ROLE_NAMES,
+  requireLaunchTemplateVersion: true,
 };
 
 describe('policy documents are pure functions', () => {

@@ -17,6 +17,8 @@ import {
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
   EC2Client,
+  ModifyInstanceMetadataOptionsCommand,
+  ModifyLaunchTemplateCommand,
   RunInstancesCommand,
   StopInstancesCommand,
   type InstanceMetadataOptionsResponse,
@@ -28,6 +30,7 @@ import { createRemediationClients, type RemediationClients } from '../../lambda/
 import { makeHandler as gateHandler } from '../../lambda/remediation/imdsv1-usage-gate/handler';
 import { makeHandler as versionHandler } from '../../lambda/remediation/launch-template-version/handler';
 import { makeHandler as migrationHandler } from '../../lambda/remediation/migrate-launch-configuration/handler';
+import { makeHandler as refreshGroupHandler } from '../../lambda/remediation/refresh-group/handler';
 import { SOURCE_TAG } from '../../lambda/remediation/migrate-launch-configuration/migrate';
 import { makeHandler as accountRule } from '../../lambda/rules/imdsv2-account-defaults/handler';
 import { makeHandler as groupRule } from '../../lambda/rules/imdsv2-auto-scaling-group/handler';
@@ -36,6 +39,7 @@ import { makeHandler as launchConfigurationRule } from '../../lambda/rules/imdsv
 import { makeHandler as launchTemplateRule } from '../../lambda/rules/imdsv2-launch-template/handler';
 import { loadDocument, runAutomation, SdkApiCaller, type RunOptions, type RunResult } from '../../cli/local/automation';
 import { InstanceRefreshStandIn } from '../../cli/local/instance-refresh';
+import { capHopLimit, type DocumentContent } from '../../lib/remediation/document-content';
 import {
   asDeleted,
   autoScalingGroupItem,
@@ -54,6 +58,7 @@ import {
 const REGION = 'us-east-1';
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const AMI = 'ami-12c6146b'; // one of moto's built-in AMIs
+const MOTO_CREATOR = 'arn:aws:iam::123456789012:root';
 const silent: KitLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 let moto: MotoServer;
@@ -89,6 +94,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await moto.reset();
   front.reset();
+  refreshStandIn = new InstanceRefreshStandIn({ ec2, autoscaling });
 });
 
 // ---- the real rules, invoked as AWS Config invokes them -------------------------------------
@@ -113,10 +119,16 @@ const evaluateItem = (handler: (e: unknown) => Promise<Evaluation[]>, item: Conf
 
 // ---- running a document --------------------------------------------------------------------
 
+let refreshStandIn: InstanceRefreshStandIn;
 const lambdas = () => ({
+  // StartInstanceRefresh/DescribeInstanceRefreshes answered by the local stand-in (moto lacks both); the rest is moto.
+  'imdsv2-guard-refresh-group': refreshGroupHandler(() => ({ clients: fixClients, logger: silent, refresh: refreshStandIn.refreshApi() as never })),
   'imdsv2-guard-imdsv1-usage-gate': gateHandler(() => ({ clients: fixClients, logger: silent })),
   'imdsv2-guard-launch-template-version': versionHandler(() => ({ clients: fixClients, logger: silent })),
-  'imdsv2-guard-migrate-launch-configuration': migrationHandler(() => ({ clients: fixClients, logger: silent })),
+  // moto records every launch template and version as created by the account root (CreatedBy), whoever made
+  // it, and its GetCallerIdentity names another principal: the function is told moto's creator is itself.
+  // So here only the data check tells a planted template apart; the creator check is unit-tested with mocks.
+  'imdsv2-guard-migrate-launch-configuration': migrationHandler(() => ({ clients: fixClients, logger: silent, callerArn: async () => MOTO_CREATOR })),
 });
 
 function run(id: string, parameters: Record<string, unknown>, extra: Partial<RunOptions> = {}): Promise<RunResult> {
@@ -265,6 +277,41 @@ describe('imdsv2-instance', () => {
     expect((await evaluateItem(rules.instance, await instanceItem(ec2, id), params)).ComplianceType).toBe('COMPLIANT');
   });
 
+  test('with the cap the construct writes (rule maxHopLimit 2): a kept hop limit of 5 is lowered to 2, and a parameter above 2 is refused before any step', async () => {
+    const id = await launch({ HttpTokens: 'optional', HttpPutResponseHopLimit: 5 });
+    const capped = capHopLimit(loadDocument('imdsv2-instance') as unknown as DocumentContent, 2) as unknown as ReturnType<typeof loadDocument>;
+    const options = (parameters: Record<string, unknown>): RunOptions => ({ callApi: api.call, lambdas: lambdas(), region: REGION, documentName: 'imdsv2-instance', parameters });
+
+    const result = await runAutomation(capped, options({ InstanceId: id }));
+
+    expect(result.status).toBe('Success');
+    expect(result.path).toContain('RequireTokensLoweringHopLimit');
+    expect(await metadataOf(id)).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 2 });
+    expect((await evaluateItem(rules.instance, await instanceItem(ec2, id), { maxHopLimit: 2 })).ComplianceType).toBe('COMPLIANT');
+    await expect(runAutomation(capped, options({ InstanceId: id, HttpPutResponseHopLimit: 3 }))).rejects.toThrow(/allowedValues|allowed values/i);
+  });
+
+  test('a stopping instance is treated like a stopped one: changed, not waited for (DescribeInstances answered by a runner stand-in that reports moto\'s instance as "stopping", a state moto skips)', async () => {
+    const id = await launch({ HttpTokens: 'optional' });
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    const stopping = async (input: Record<string, unknown>) => {
+      const out = (await api.call('ec2', 'DescribeInstances', input)) as { Reservations?: Array<{ Instances?: Array<{ State?: { Name?: string }; MetadataOptions?: { State?: string } }> }> };
+      for (const i of out.Reservations?.flatMap((r) => r.Instances ?? []) ?? []) {
+        i.State = { Name: 'stopping' };
+        // What AWS shows until the next start: the change requested, not yet applied.
+        if (i.MetadataOptions) i.MetadataOptions.State = 'pending';
+      }
+      return out;
+    };
+
+    const result = await run('imdsv2-instance', { InstanceId: id }, { standIns: { 'ec2:DescribeInstances': stopping } });
+
+    expect(result.status).toBe('Success');
+    expect(result.steps.find((s) => s.name === 'ReadMetadataOptions')?.outputs).toMatchObject({ InstanceState: 'stopping' });
+    expect(result.path).not.toContain('WaitForChangeApplied');
+    expect(await metadataOf(id)).toMatchObject({ HttpTokens: 'required' });
+  });
+
   test('a stopped instance is changed without waiting for the change to apply (it applies at the next start)', async () => {
     const id = await launch({ HttpTokens: 'optional' });
     await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
@@ -354,6 +401,43 @@ describe('imdsv2-launch-template', () => {
     expect((await evaluateItem(rules.launchTemplate, await launchTemplateItem(ec2, id))).ComplianceType).toBe('COMPLIANT');
   });
 
+  // moto ignores SourceVersion: the function sends each version's full data, so what moto stores is what AWS would.
+  test.each([
+    ['default bad, latest good (another version)', { HttpTokens: 'optional' }, { HttpTokens: 'required', HttpPutResponseHopLimit: 2 }],
+    ['default good, latest bad', { HttpTokens: 'required' }, { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 }],
+    ['both bad, the same version', { HttpTokens: 'optional' }, undefined],
+    ['both bad, different versions', { HttpTokens: 'optional' }, { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }],
+  ] as Array<[string, Record<string, unknown>, Record<string, unknown> | undefined]>)(
+    '%s: afterwards $Default = old $Default data and $Latest = old $Latest data, each with IMDSv2 required, every other field identical',
+    async (_name, defaultMetadata, latestMetadata) => {
+      const { id } = await template(defaultMetadata);
+      if (latestMetadata) {
+        await ec2.send(
+          new CreateLaunchTemplateVersionCommand({
+            LaunchTemplateId: id,
+            LaunchTemplateData: { ImageId: 'ami-03cf127a', InstanceType: 't3.large', UserData: 'ZWNobyBsYXRlc3Q=', MetadataOptions: latestMetadata },
+          }),
+        );
+      }
+      const read = async (v: string) =>
+        (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: [v] }))).LaunchTemplateVersions![0].LaunchTemplateData!;
+      const withImdsV2 = (d: Awaited<ReturnType<typeof read>>) => ({ ...d, MetadataOptions: { ...d.MetadataOptions, HttpTokens: 'required' } });
+      const oldDefault = await read('$Default');
+      const oldLatest = await read('$Latest');
+      expect((await evaluateItem(rules.launchTemplate, await launchTemplateItem(ec2, id))).ComplianceType).toBe('NON_COMPLIANT');
+
+      const result = await run('imdsv2-launch-template', { LaunchTemplateId: id });
+
+      expect(result.status).toBe('Success');
+      expect(await read('$Default')).toEqual(withImdsV2(oldDefault));
+      expect(await read('$Latest')).toEqual(withImdsV2(oldLatest));
+      expect((await evaluateItem(rules.launchTemplate, await launchTemplateItem(ec2, id))).ComplianceType).toBe('COMPLIANT');
+      // And a re-run changes nothing.
+      const again = await run('imdsv2-launch-template', { LaunchTemplateId: id });
+      expect(JSON.parse(String(again.outputs['CreateCompliantDefaultVersion.Payload']))).toMatchObject({ Changed: false });
+    },
+  );
+
   test('a disabled endpoint stays disabled in the new version', async () => {
     const { id } = await template({ HttpTokens: 'optional', HttpEndpoint: 'disabled' });
     expect((await run('imdsv2-launch-template', { LaunchTemplateId: id })).status).toBe('Success');
@@ -364,8 +448,7 @@ describe('imdsv2-launch-template', () => {
 // ---- imdsv2-launch-configuration --------------------------------------------------------------
 
 describe('imdsv2-launch-configuration', () => {
-  test('NON_COMPLIANT → migration → the group launches from a compliant template; the launch configuration, deleted, is NOT_APPLICABLE', async () => {
-    const sg = await securityGroup();
+  async function webLaunchConfiguration(sg: string) {
     await autoscaling.send(
       new CreateLaunchConfigurationCommand({
         LaunchConfigurationName: 'web-v1',
@@ -385,21 +468,32 @@ describe('imdsv2-launch-configuration', () => {
     await autoscaling.send(
       new CreateAutoScalingGroupCommand({ AutoScalingGroupName: 'web', LaunchConfigurationName: 'web-v1', MinSize: 1, MaxSize: 2, AvailabilityZones: ['us-east-1a'] }),
     );
-    const lcItem = await launchConfigurationItem(autoscaling, 'web-v1');
+    return launchConfigurationItem(autoscaling, 'web-v1');
+  }
+
+  test('NON_COMPLIANT → migration → the group launches from a numbered version of a compliant template; the launch configuration, deleted, is NOT_APPLICABLE', async () => {
+    const sg = await securityGroup();
+    const lcItem = await webLaunchConfiguration(sg);
     expect((await evaluateItem(rules.launchConfiguration, lcItem)).ComplianceType).toBe('NON_COMPLIANT');
-    // AWS Config recorded the launch configuration (it just evaluated it): the document reads its name there.
-    front.config.putHistory(lcItem.resourceType, lcItem.resourceId, lcItem);
+    // No AWS Config record is given: the function takes the name from the ARN the rule reports.
 
     // First run keeps the launch configuration: it stays NON_COMPLIANT (launch configurations are immutable).
     const first = await run('imdsv2-launch-configuration', { LaunchConfigurationArn: lcItem.resourceId });
     expect(first.status).toBe('Success');
+    expect(first.apiCalls.map((c) => c.api)).toEqual([]);
     const migration = JSON.parse(String(first.outputs['MigrateToLaunchTemplate.Payload']));
-    expect(migration).toMatchObject({ LaunchTemplateName: 'web-v1-imdsv2', LaunchTemplateCreated: true, GroupsUpdated: ['web'], LaunchConfigurationDeleted: false });
-    const ltId = String(first.outputs['FindLaunchTemplate.LaunchTemplateId']);
-    expect(ltId).toBe(migration.LaunchTemplateId);
+    expect(migration).toMatchObject({
+      LaunchTemplateName: 'web-v1-imdsv2',
+      LaunchTemplateVersion: '1',
+      LaunchTemplateCreated: true,
+      LaunchTemplatesIgnored: [],
+      GroupsUpdated: ['web'],
+      LaunchConfigurationDeleted: false,
+    });
+    const ltId = String(migration.LaunchTemplateId);
 
     const group = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0];
-    expect(group.LaunchTemplate).toMatchObject({ LaunchTemplateId: ltId, Version: '$Default' });
+    expect(group.LaunchTemplate).toMatchObject({ LaunchTemplateId: ltId, Version: '1' });
     const data = (await defaultVersion(ltId)).LaunchTemplateData!;
     expect(data).toMatchObject({
       ImageId: AMI,
@@ -418,11 +512,12 @@ describe('imdsv2-launch-configuration', () => {
     expect((await evaluateItem(rules.launchTemplate, await launchTemplateItem(ec2, ltId))).ComplianceType).toBe('COMPLIANT');
     expect((await evaluateItem(rules.launchConfiguration, await launchConfigurationItem(autoscaling, 'web-v1'))).ComplianceType).toBe('NON_COMPLIANT');
 
-    // Second run, asked to delete: it reuses the template (idempotent) and removes the launch configuration.
+    // Second run, asked to delete: it reuses the template it made (same data, read back from moto) and removes the launch configuration.
     const second = await run('imdsv2-launch-configuration', { LaunchConfigurationArn: lcItem.resourceId, DeleteLaunchConfiguration: true });
     expect(second.status).toBe('Success');
     expect(JSON.parse(String(second.outputs['MigrateToLaunchTemplate.Payload']))).toMatchObject({
       LaunchTemplateId: ltId,
+      LaunchTemplateVersion: '1',
       LaunchTemplateCreated: false,
       GroupsUpdated: [],
       LaunchConfigurationDeleted: true,
@@ -432,123 +527,148 @@ describe('imdsv2-launch-configuration', () => {
     // Config's notice of the deletion: the rule reports the launch configuration NOT_APPLICABLE.
     expect((await evaluateItem(rules.launchConfiguration, asDeleted(lcItem))).ComplianceType).toBe('NOT_APPLICABLE');
   });
+
+  test('a planted look-alike (same tag, same name, another AMI and user data, IMDSv2 required) is not used: a new template is made and the group pinned to it', async () => {
+    const sg = await securityGroup();
+    // Planted first, so it holds the name and is the oldest template carrying the tag.
+    const planted = await ec2.send(
+      new CreateLaunchTemplateCommand({
+        LaunchTemplateName: 'web-v1-imdsv2',
+        LaunchTemplateData: {
+          ImageId: 'ami-03cf127a', // another of moto's AMIs
+          InstanceType: 't3.micro',
+          UserData: 'Y3VybCBodHRwOi8vZXZpbC5leGFtcGxlIHwgc2g=',
+          IamInstanceProfile: { Name: 'admin-profile' },
+          MetadataOptions: { HttpTokens: 'required' },
+        },
+        TagSpecifications: [{ ResourceType: 'launch-template', Tags: [{ Key: SOURCE_TAG, Value: 'web-v1' }] }],
+      }),
+    );
+    const plantedId = planted.LaunchTemplate!.LaunchTemplateId!;
+    const lcItem = await webLaunchConfiguration(sg);
+
+    const result = await run('imdsv2-launch-configuration', { LaunchConfigurationArn: lcItem.resourceId });
+
+    expect(result.status).toBe('Success');
+    const migration = JSON.parse(String(result.outputs['MigrateToLaunchTemplate.Payload']));
+    expect(migration).toMatchObject({ LaunchTemplateCreated: true, LaunchTemplatesIgnored: [plantedId], GroupsUpdated: ['web'] });
+    expect(migration.LaunchTemplateId).not.toBe(plantedId);
+    expect(migration.LaunchTemplateName).toMatch(/^web-v1-[0-9a-f]{12}-imdsv2$/);
+    const group = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0];
+    expect(group.LaunchTemplate).toMatchObject({ LaunchTemplateId: migration.LaunchTemplateId, Version: '1' });
+    expect((await defaultVersion(migration.LaunchTemplateId)).LaunchTemplateData).toMatchObject({ ImageId: AMI, UserData: 'IyEvYmluL2Jhc2gKZWNobyBoaQ==', IamInstanceProfile: { Name: 'web-profile' } });
+
+    // Whoever moves the template's $Default later (here to an IMDSv1 version) changes nothing for the group: it is pinned to v1.
+    await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: migration.LaunchTemplateId, LaunchTemplateData: { ImageId: 'ami-03cf127a', MetadataOptions: { HttpTokens: 'optional' } } }));
+    await ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: migration.LaunchTemplateId, DefaultVersion: '2' }));
+    const again = await run('imdsv2-launch-configuration', { LaunchConfigurationArn: lcItem.resourceId });
+    expect(JSON.parse(String(again.outputs['MigrateToLaunchTemplate.Payload']))).toMatchObject({ LaunchTemplateId: migration.LaunchTemplateId, LaunchTemplateVersion: '1', LaunchTemplateCreated: false });
+    expect((await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0].LaunchTemplate).toMatchObject({ Version: '1' });
+  });
 });
 
 // ---- imdsv2-auto-scaling-group ----------------------------------------------------------------
 
-describe('imdsv2-auto-scaling-group', () => {
-  test(
-    'playbook: fix the template, then refresh the fleet → the group is COMPLIANT ' +
-      '(StartInstanceRefresh/DescribeInstanceRefreshes answered by a recording stand-in that replaces instances as AWS would; moto lacks both)',
-    async () => {
-      const lt = await ec2.send(
-        new CreateLaunchTemplateCommand({
-          LaunchTemplateName: 'fleet',
-          LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 } },
-        }),
-      );
-      const ltId = lt.LaunchTemplate!.LaunchTemplateId!;
-      await autoscaling.send(
-        new CreateAutoScalingGroupCommand({
-          AutoScalingGroupName: 'fleet',
-          LaunchTemplate: { LaunchTemplateId: ltId, Version: '$Default' },
-          MinSize: 2,
-          MaxSize: 4,
-          DesiredCapacity: 2,
-          AvailabilityZones: ['us-east-1a'],
-        }),
-      );
-      const item = await autoScalingGroupItem(autoscaling, 'fleet');
-      const before = await evaluateItem(rules.group, item);
-      expect(before.ComplianceType).toBe('NON_COMPLIANT');
-      expect(before.Annotation).toMatch(/HttpTokens/);
-
-      // Step 1 of the playbook: the template.
-      expect((await run('imdsv2-launch-template', { LaunchTemplateId: ltId })).status).toBe('Success');
-      const sourceFixed = await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'fleet'));
-      expect(sourceFixed.ComplianceType).toBe('NON_COMPLIANT');
-      expect(sourceFixed.Annotation).toMatch(/2 in-service instance\(s\) still accept IMDSv1/);
-
-      // Step 2: the refresh.
-      front.config.putHistory(item.resourceType, item.resourceId, item);
-      const refresh = new InstanceRefreshStandIn({ ec2, autoscaling });
-      const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId }, { standIns: refresh.handlers() });
-
-      expect(result).toMatchObject({ status: 'Success' });
-      expect(refresh.started).toEqual([{ AutoScalingGroupName: 'fleet', Preferences: { MinHealthyPercentage: 90, InstanceWarmup: 300, SkipMatching: true } }]);
-      expect(result.apiCalls.filter((c) => c.answeredBy === 'stand-in').map((c) => c.api)).toEqual([
-        'StartInstanceRefresh',
-        'DescribeInstanceRefreshes',
-        'DescribeInstanceRefreshes',
-        'DescribeInstanceRefreshes',
-      ]);
-      const refreshId = String(result.outputs['StartInstanceRefresh.InstanceRefreshId']);
-      expect(refresh.replacedBy(refreshId)).toHaveLength(2);
-      expect((await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'fleet'))).ComplianceType).toBe('COMPLIANT');
-
-      // Skip matching: a second refresh keeps the instances the first one launched from the same version.
-      const again = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId }, { standIns: refresh.handlers() });
-      expect(again.status).toBe('Success');
-      expect(refresh.replacedBy(String(again.outputs['StartInstanceRefresh.InstanceRefreshId']))).toEqual([]);
-    },
-  );
-
-  test('a refresh that fails fails the execution at once, not at the timeout (refresh stand-in told to fail it)', async () => {
-    const lt = await ec2.send(
-      new CreateLaunchTemplateCommand({ LaunchTemplateName: 'web', LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: 'required' } } }),
-    );
+describe('imdsv2-auto-scaling-group (StartInstanceRefresh/DescribeInstanceRefreshes answered by a recording stand-in that replaces instances as AWS would; moto lacks both)', () => {
+  async function fleet(name: string, metadata: Record<string, unknown>, capacity = 2) {
+    const lt = await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: name, LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.micro', MetadataOptions: metadata } }));
+    const ltId = lt.LaunchTemplate!.LaunchTemplateId!;
     await autoscaling.send(
       new CreateAutoScalingGroupCommand({
-        AutoScalingGroupName: 'web',
-        LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplate!.LaunchTemplateId!, Version: '$Default' },
-        MinSize: 1,
-        MaxSize: 1,
+        AutoScalingGroupName: name,
+        LaunchTemplate: { LaunchTemplateId: ltId, Version: '$Default' },
+        MinSize: capacity,
+        MaxSize: capacity * 2,
+        DesiredCapacity: capacity,
         AvailabilityZones: ['us-east-1a'],
       }),
     );
+    return ltId;
+  }
+  const groupInstances = async (name: string) =>
+    ((await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups![0].Instances ?? []).map((i) => i.InstanceId!);
+
+  test('playbook: fix the template, then replace the fleet → the group is COMPLIANT; the name comes from the ARN (no AWS Config record needed)', async () => {
+    const ltId = await fleet('fleet', { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 });
+    const item = await autoScalingGroupItem(autoscaling, 'fleet');
+    expect((await evaluateItem(rules.group, item)).ComplianceType).toBe('NON_COMPLIANT');
+
+    expect((await run('imdsv2-launch-template', { LaunchTemplateId: ltId })).status).toBe('Success');
+    const sourceFixed = await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'fleet'));
+    expect(sourceFixed.Annotation).toMatch(/2 in-service instance\(s\) still accept IMDSv1/);
+    const before = await groupInstances('fleet');
+
+    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId });
+
+    expect(result).toMatchObject({ status: 'Success' });
+    expect(result.path).toEqual(['StartReplacingImdsV1Instances', 'ChooseAfterStart', 'WaitBeforeCheck', 'CheckRefresh', 'ChooseAfterCheck', 'WaitBeforeCheck', 'CheckRefresh', 'ChooseAfterCheck', 'VerifyNoInstanceAcceptsImdsV1']);
+    expect(refreshStandIn.started).toEqual([{ AutoScalingGroupName: 'fleet', Preferences: { MinHealthyPercentage: 90, InstanceWarmup: 300, SkipMatching: false, StandbyInstances: 'Ignore' } }]);
+    const start = JSON.parse(String(result.outputs['StartReplacingImdsV1Instances.Payload']));
+    expect(start.InstancesAcceptingImdsV1.map((i: { InstanceId: string }) => i.InstanceId).sort()).toEqual([...before].sort());
+    expect(refreshStandIn.replacedBy(start.InstanceRefreshId)).toHaveLength(2);
+    expect(JSON.parse(String(result.outputs['VerifyNoInstanceAcceptsImdsV1.Payload']))).toMatchObject({ Phase: 'Verified', RefreshStatus: 'Successful', InstancesChecked: 2 });
+    expect((await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'fleet'))).ComplianceType).toBe('COMPLIANT');
+  });
+
+  test('an instance switched to optional by hand (it still matches its template version) is replaced, not skipped', async () => {
+    const ltId = await fleet('hand', { HttpTokens: 'required' });
+    const item = await autoScalingGroupItem(autoscaling, 'hand');
+    // First run: moto launched the group's instances with default options (IMDSv1); the refresh replaces them from v1.
+    expect((await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId })).status).toBe('Success');
+    const [victim] = await groupInstances('hand');
+    await ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: victim, HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 }));
+    expect((await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'hand'))).ComplianceType).toBe('NON_COMPLIANT');
+
+    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId });
+
+    expect(result.status).toBe('Success');
+    const start = JSON.parse(String(result.outputs['StartReplacingImdsV1Instances.Payload']));
+    expect(start.InstancesAcceptingImdsV1).toEqual([{ InstanceId: victim, Where: 'InService', LifecycleState: 'InService' }]);
+    expect(refreshStandIn.replacedBy(start.InstanceRefreshId)).toContain(victim);
+    expect(await groupInstances('hand')).not.toContain(victim);
+    expect((await evaluateItem(rules.group, await autoScalingGroupItem(autoscaling, 'hand'))).ComplianceType).toBe('COMPLIANT');
+    expect(ltId).toMatch(/^lt-/);
+  });
+
+  test('nothing accepts IMDSv1: no refresh is started, and the execution succeeds', async () => {
+    await fleet('clean', { HttpTokens: 'required' }, 1);
+    const item = await autoScalingGroupItem(autoscaling, 'clean');
+    expect((await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId })).status).toBe('Success');
+    refreshStandIn.started.length = 0;
+    const again = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId });
+    expect(again.status).toBe('Success');
+    expect(again.path).toEqual(['StartReplacingImdsV1Instances', 'ChooseAfterStart', 'VerifyNoInstanceAcceptsImdsV1']);
+    expect(refreshStandIn.started).toEqual([]);
+  });
+
+  test('a refresh that fails leaves IMDSv1 instances: the execution fails, naming the status and the instances left (partial success told)', async () => {
+    await fleet('web', { HttpTokens: 'required' }, 1);
     const item = await autoScalingGroupItem(autoscaling, 'web');
-    front.config.putHistory(item.resourceType, item.resourceId, item);
-    const refresh = new InstanceRefreshStandIn({ ec2, autoscaling });
-    refresh.failNextRefresh('Instances failed to pass health checks');
+    refreshStandIn.failNextRefresh('Instances failed to pass health checks');
 
-    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId }, { standIns: refresh.handlers() });
+    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId });
 
-    expect(result).toMatchObject({ status: 'Failed', failedStep: 'VerifyRefreshSucceeded' });
-    expect(result.failureMessage).toMatch(/one of \[Successful\] but it is Failed/);
-    // Two polls (Pending, then Failed) and the assertion: no waiting until the 6-hour timeout.
-    expect(calls(result, 'DescribeInstanceRefreshes')).toHaveLength(3);
+    expect(result).toMatchObject({ status: 'Failed', failedStep: 'CheckRefresh' });
+    expect(result.failureMessage).toMatch(/Partial: instance refresh .* of web ended Failed \(Instances failed to pass health checks\); 1 of 1 instances still accept IMDSv1: i-[0-9a-f]+ \(InService\)/);
   });
 
-  test('a group already refreshing makes the start fail with InstanceRefreshInProgress (refresh stand-in)', async () => {
-    const lt = await ec2.send(
-      new CreateLaunchTemplateCommand({ LaunchTemplateName: 'busy', LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: 'required' } } }),
-    );
-    await autoscaling.send(
-      new CreateAutoScalingGroupCommand({
-        AutoScalingGroupName: 'busy',
-        LaunchTemplate: { LaunchTemplateId: lt.LaunchTemplate!.LaunchTemplateId! },
-        MinSize: 1,
-        MaxSize: 1,
-        AvailabilityZones: ['us-east-1a'],
-      }),
-    );
+  test('a group already refreshing makes the first step fail with InstanceRefreshInProgress', async () => {
+    await fleet('busy', { HttpTokens: 'required' }, 1);
     const item = await autoScalingGroupItem(autoscaling, 'busy');
-    front.config.putHistory(item.resourceType, item.resourceId, item);
-    const refresh = new InstanceRefreshStandIn({ ec2, autoscaling });
-    await refresh.handlers()['autoscaling:StartInstanceRefresh']({ AutoScalingGroupName: 'busy' });
+    await refreshStandIn.refreshApi().start({ AutoScalingGroupName: 'busy' });
 
-    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId }, { standIns: refresh.handlers() });
+    const result = await run('imdsv2-auto-scaling-group', { AutoScalingGroupArn: item.resourceId });
 
-    expect(result).toMatchObject({ status: 'Failed', failedStep: 'StartInstanceRefresh' });
-    expect(result.failureMessage).toMatch(/InstanceRefreshInProgressFault/);
+    expect(result).toMatchObject({ status: 'Failed', failedStep: 'StartReplacingImdsV1Instances' });
+    expect(result.failureMessage).toMatch(/already refreshing \(InstanceRefreshInProgress\)/);
   });
 
-  test('a group AWS Config has no record of stops at the first step', async () => {
+  test('a group that does not exist stops at the first step, saying so', async () => {
     const result = await run('imdsv2-auto-scaling-group', {
       AutoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:37a9d14a-6bf2-4b3f-9cea-b8a440e9b183:autoScalingGroupName/ghost',
     });
-    expect(result).toMatchObject({ status: 'Failed', failedStep: 'ResolveGroupName' });
-    expect(result.failureMessage).toMatch(/ResourceNotDiscoveredException/);
+    expect(result).toMatchObject({ status: 'Failed', failedStep: 'StartReplacingImdsV1Instances' });
+    expect(result.failureMessage).toMatch(/Auto Scaling group ghost does not exist/);
   });
 });
 

@@ -208,7 +208,7 @@ describe('Imdsv2GuardStack options', () => {
         new Imdsv2GuardStack(testApp(), 'Typo', {
           parameters: { 'imdsv2-instance': { maxHoplimit: 2 } as never },
         }),
-    ).toThrow('Rule parameter "maxHoplimit": is not a parameter of this rule (known: maxHopLimit, exemptionTagKey)');
+    ).toThrow('Rule parameter "maxHoplimit": is not a parameter of this rule (known: maxHopLimit, exemptionTagKey, maxExemptionDays)');
   });
 
   test('parameters for a rule that is not deployed, unknown or no rules are refused', () => {

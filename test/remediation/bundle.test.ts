@@ -32,8 +32,8 @@ describe('remediation function bundles', () => {
   });
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  test('there are three, one per document that needs a TypeScript step', () => {
-    expect(HELPERS.sort()).toEqual(['imdsv1-usage-gate', 'launch-template-version', 'migrate-launch-configuration']);
+  test('there are four, one per document that needs a TypeScript step', () => {
+    expect(HELPERS.sort()).toEqual(['imdsv1-usage-gate', 'launch-template-version', 'migrate-launch-configuration', 'refresh-group']);
   });
 
   test.each(HELPERS)('%s: one self-contained file exporting handler; error class names survive minification', (name) => {

@@ -39,11 +39,20 @@ const resources = (t: Template, type: string): Array<[string, Resource]> =>
 const AUTOMATION_ACTIONS: Record<RuleId, string[]> = {
   'imdsv2-instance': ['ec2:DescribeInstances', 'ec2:ModifyInstanceMetadataOptions', 'lambda:InvokeFunction'],
   'imdsv2-launch-template': ['ec2:DescribeLaunchTemplateVersions', 'lambda:InvokeFunction'],
-  'imdsv2-launch-configuration': ['config:GetResourceConfigHistory', 'ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeLaunchTemplates', 'lambda:InvokeFunction'],
-  'imdsv2-auto-scaling-group': ['autoscaling:DescribeInstanceRefreshes', 'autoscaling:StartInstanceRefresh', 'config:GetResourceConfigHistory'],
+  'imdsv2-launch-configuration': ['lambda:InvokeFunction'],
+  'imdsv2-auto-scaling-group': ['lambda:InvokeFunction'],
   'imdsv2-account-defaults': ['ec2:GetInstanceMetadataDefaults', 'ec2:ModifyInstanceMetadataDefaults'],
 };
 const FUNCTION_ACTIONS: Partial<Record<RuleId, string[]>> = {
+  'imdsv2-auto-scaling-group': [
+    'autoscaling:DescribeAutoScalingGroups',
+    'autoscaling:DescribeInstanceRefreshes',
+    'autoscaling:DescribeWarmPool',
+    'autoscaling:StartInstanceRefresh',
+    'ec2:DescribeInstances',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+  ],
   'imdsv2-instance': ['cloudwatch:GetMetricStatistics', 'logs:CreateLogStream', 'logs:PutLogEvents'],
   'imdsv2-launch-template': [
     'ec2:CreateLaunchTemplateVersion',
@@ -73,7 +82,9 @@ function statementsOf(t: Template, roleLogicalId: string): Array<{ Action: strin
   const role = (t.toJSON().Resources as Record<string, Resource>)[roleLogicalId];
   return (role.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement);
 }
-const actionsOf = (statements: Array<{ Action: string | string[] }>) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+/** The actions a role is allowed (Deny statements narrow them and are tested on their own). */
+const actionsOf = (statements: Array<{ Action: string | string[]; Effect?: string }>) =>
+  statements.filter((s) => s.Effect !== 'Deny').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 
 describe('Imdsv2Remediations, manual (the default)', () => {
   const { stack, remediations, template } = stackWithRules();
@@ -172,7 +183,7 @@ describe('Imdsv2Remediations, manual (the default)', () => {
       'Fn::GetAtt': [logical(remediations.remediations['imdsv2-instance']!.function!), 'Arn'],
     });
     expect(find('imdsv2-launch-template', 'functionRole', 'ec2:CreateLaunchTemplateVersion')[0].Resource).toEqual(arn(':launch-template/*'));
-    expect(find('imdsv2-auto-scaling-group', 'automationRole', 'autoscaling:StartInstanceRefresh')[0].Resource).toEqual(arn(':autoScalingGroupName/*'));
+    expect(find('imdsv2-auto-scaling-group', 'functionRole', 'autoscaling:StartInstanceRefresh')[0].Resource).toEqual(arn(':autoScalingGroupName/*'));
     expect(find('imdsv2-launch-configuration', 'functionRole', 'autoscaling:DeleteLaunchConfiguration')[0].Resource).toEqual(arn(':launchConfigurationName/*'));
     expect(find('imdsv2-launch-configuration', 'functionRole', 'ec2:CreateTags')[0].Condition).toEqual({ StringEquals: { 'ec2:CreateAction': 'CreateLaunchTemplate' } });
     expect(find('imdsv2-launch-configuration', 'functionRole', 'iam:PassRole')[0]).toMatchObject({
@@ -181,10 +192,27 @@ describe('Imdsv2Remediations, manual (the default)', () => {
     });
   });
 
-  test('three TypeScript steps, bundled from lambda/remediation/<name>/handler.ts, each with its own log group', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
-    template.resourceCountIs('AWS::Logs::LogGroup', 3);
-    for (const id of ['imdsv2-instance', 'imdsv2-launch-template', 'imdsv2-launch-configuration'] as const) {
+  test('the migration may launch (as Auto Scaling checks on the group update) only IMDSv2-required instances, from a tagged template of this account and Region', () => {
+    const r = remediations.remediations['imdsv2-launch-configuration']!;
+    const denies = statementsOf(template, logical(r.functionRole!)).filter((s) => (s as { Effect?: string }).Effect === 'Deny');
+    const arn = (suffix: string) => expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([expect.stringContaining(suffix)])] });
+    expect(denies).toEqual([
+      expect.objectContaining({ Action: 'ec2:RunInstances', Resource: arn(':instance/*'), Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } } }),
+      // No cap given to this construct: 64, EC2's own limit (test/remediation/only-harden.test.ts tests a real cap).
+      expect.objectContaining({ Action: 'ec2:RunInstances', Resource: arn(':instance/*'), Condition: { NumericGreaterThan: { 'ec2:MetadataHttpPutResponseHopLimit': '64' } } }),
+      expect.objectContaining({ Action: 'ec2:RunInstances', Resource: arn(':instance/*'), Condition: { ArnNotLike: { 'ec2:LaunchTemplate': arn(':launch-template/*') } } }),
+      expect.objectContaining({
+        Action: 'ec2:RunInstances',
+        Resource: arn(':launch-template/*'),
+        Condition: { Null: { 'aws:ResourceTag/imdsv2-guard:source-launch-configuration': 'true' } },
+      }),
+    ]);
+  });
+
+  test('four TypeScript steps, bundled from lambda/remediation/<name>/handler.ts, each with its own log group', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourceCountIs('AWS::Logs::LogGroup', 4);
+    for (const id of ['imdsv2-instance', 'imdsv2-launch-template', 'imdsv2-launch-configuration', 'imdsv2-auto-scaling-group'] as const) {
       const fn = template.toJSON().Resources[logical(remediations.remediations[id]!.function!)];
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
       expect(fn.DependsOn).toBeUndefined();
@@ -285,7 +313,6 @@ describe('cdk-nag AwsSolutionsChecks over the rules and their remediations', () 
     set('imdsv2-instance', 'functionRole', [nag('*')]);
     set('imdsv2-launch-template', 'automationRole', [nag('*')]);
     set('imdsv2-launch-template', 'functionRole', [nag('*'), nag(`${p}:ec2:${rA}:launch-template/*`)]);
-    set('imdsv2-launch-configuration', 'automationRole', [nag('*')]);
     set('imdsv2-launch-configuration', 'functionRole', [
       nag('*'),
       nag(`${p}:ec2:${rA}:launch-template/*`),
@@ -293,9 +320,9 @@ describe('cdk-nag AwsSolutionsChecks over the rules and their remediations', () 
       nag(`${p}:autoscaling:${rA}:launchConfiguration:*:launchConfigurationName/*`),
       nag(`${p}:iam::<AWS::AccountId>:role/*`),
     ]);
-    set('imdsv2-auto-scaling-group', 'automationRole', [nag('*'), nag(`${p}:autoscaling:${rA}:autoScalingGroup:*:autoScalingGroupName/*`)]);
+    set('imdsv2-auto-scaling-group', 'functionRole', [nag('*'), nag(`${p}:autoscaling:${rA}:autoScalingGroup:*:autoScalingGroupName/*`)]);
     set('imdsv2-account-defaults', 'automationRole', [nag('*')]);
-    for (const id of ['imdsv2-instance', 'imdsv2-launch-template', 'imdsv2-launch-configuration'] as const) set(id, 'function', ['AwsSolutions-L1']);
+    for (const id of ['imdsv2-instance', 'imdsv2-launch-template', 'imdsv2-launch-configuration', 'imdsv2-auto-scaling-group'] as const) set(id, 'function', ['AwsSolutions-L1']);
     expect(acknowledged).toEqual(expected);
   });
 

@@ -132,6 +132,23 @@ describe('createCompliantDefaultVersion (mocked EC2)', () => {
     expect(ec2Mock.commandCalls(ModifyLaunchTemplateCommand).map((c) => c.args[0].input.DefaultVersion)).toEqual(['6']);
   });
 
+  test('Compliance: a non-compliant default with a different, compliant $Latest: the default\'s copy becomes default, and $Latest is made again from the old latest\'s data (groups on $Latest keep their AMI)', async () => {
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { Versions: ['$Default'] }).resolves({
+      LaunchTemplateVersions: [{ VersionNumber: 2, DefaultVersion: true, LaunchTemplateData: { ImageId: 'ami-default', MetadataOptions: { HttpTokens: 'optional' } } }],
+    });
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand, { Versions: ['$Latest'] }).resolves({
+      LaunchTemplateVersions: [{ VersionNumber: 5, LaunchTemplateData: { ImageId: 'ami-latest', MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } } }],
+    });
+    ec2Mock.on(CreateLaunchTemplateVersionCommand).resolvesOnce({ LaunchTemplateVersion: { VersionNumber: 6 } }).resolvesOnce({ LaunchTemplateVersion: { VersionNumber: 7 } });
+    const result = await createCompliantDefaultVersion(ec2, { launchTemplateId: 'lt-0123456789abcdef0' });
+    expect(result).toMatchObject({ Changed: true, DefaultVersion: 6, PreviousLatestVersion: 5, LatestVersion: 7 });
+    const creates = ec2Mock.commandCalls(CreateLaunchTemplateVersionCommand).map((c) => c.args[0].input);
+    expect(creates.map((c) => c.LaunchTemplateData)).toEqual([
+      { ImageId: 'ami-default', MetadataOptions: { HttpTokens: 'required' } },
+      { ImageId: 'ami-latest', MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } },
+    ]);
+  });
+
   test('Noncompliance 1: a template that does not exist is ResourceNotFound', async () => {
     ec2Mock.on(DescribeLaunchTemplateVersionsCommand).rejects(Object.assign(new Error('gone'), { name: 'InvalidLaunchTemplateId.NotFound' }));
     await expect(createCompliantDefaultVersion(ec2, { launchTemplateId: 'lt-0123456789abcdef0' })).rejects.toThrow(ResourceNotFoundError);
@@ -149,5 +166,33 @@ describe('createCompliantDefaultVersion (mocked EC2)', () => {
     const hops = ec2Mock.commandCalls(CreateLaunchTemplateVersionCommand).map((c) => c.args[0].input.LaunchTemplateData?.MetadataOptions?.HttpPutResponseHopLimit);
     expect(hops).toEqual([2, 1]);
     await expect(handler({ LaunchTemplateId: 'i-0123456789abcdef0' })).rejects.toThrow(InvalidInputError);
+  });
+});
+
+describe('the deployment\'s hop-limit cap (IMDSV2_GUARD_MAX_HOP_LIMIT): the function only hardens', () => {
+  test('Compliance: a kept hop limit above the cap is lowered to it; one below is kept; a given one is used', () => {
+    expect(requireImdsV2({ HttpTokens: 'optional', HttpPutResponseHopLimit: 5 }, undefined, 2)).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 2 });
+    expect(requireImdsV2({ HttpTokens: 'optional', HttpPutResponseHopLimit: 1 }, undefined, 2)).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+    expect(requireImdsV2({ HttpTokens: 'optional', HttpPutResponseHopLimit: 5 }, 1, 2)).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+  });
+
+  test('Noncompliance: a version requiring IMDSv2 with a hop limit above the cap is not "already compliant"', () => {
+    expect(alreadyCompliant({ HttpTokens: 'required', HttpPutResponseHopLimit: 5 }, undefined, 2)).toBe(false);
+    expect(alreadyCompliant({ HttpTokens: 'required', HttpPutResponseHopLimit: 2 }, undefined, 2)).toBe(true);
+  });
+
+  test('Noncompliance: the handler refuses a hop limit above the cap, and a malformed cap', async () => {
+    const ec2 = new EC2Client({ region: 'us-east-1' });
+    const handler = makeHandler(() => ({ clients: { ec2 }, logger: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } }));
+    const saved = process.env.IMDSV2_GUARD_MAX_HOP_LIMIT;
+    try {
+      process.env.IMDSV2_GUARD_MAX_HOP_LIMIT = '2';
+      await expect(handler({ LaunchTemplateId: 'lt-0123456789abcdef0', HttpPutResponseHopLimit: '3' })).rejects.toThrow(/HttpPutResponseHopLimit must be an integer from 0 to 2/);
+      process.env.IMDSV2_GUARD_MAX_HOP_LIMIT = '65';
+      await expect(handler({ LaunchTemplateId: 'lt-0123456789abcdef0' })).rejects.toThrow(/IMDSV2_GUARD_MAX_HOP_LIMIT/);
+    } finally {
+      if (saved === undefined) delete process.env.IMDSV2_GUARD_MAX_HOP_LIMIT;
+      else process.env.IMDSV2_GUARD_MAX_HOP_LIMIT = saved;
+    }
   });
 });

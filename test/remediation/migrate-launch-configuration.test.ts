@@ -9,7 +9,7 @@ import {
   type AutoScalingGroup,
   type LaunchConfiguration,
 } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, DescribeLaunchTemplatesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateLaunchTemplateCommand, DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client, type LaunchTemplateVersion } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidInputError, NotMigratableError, ResourceNotFoundError, VerificationError } from '../../lambda/remediation/common/errors';
 import { makeHandler } from '../../lambda/remediation/migrate-launch-configuration/handler';
@@ -19,6 +19,7 @@ import {
   launchTemplateName,
 } from '../../lambda/remediation/migrate-launch-configuration/launch-template-data';
 import { migrateLaunchConfiguration, SOURCE_TAG, type MigrationRequest } from '../../lambda/remediation/migrate-launch-configuration/migrate';
+import { samePrincipal } from '../../lambda/remediation/migrate-launch-configuration/trust';
 
 const BASE: LaunchConfiguration = {
   LaunchConfigurationName: 'web-v1',
@@ -154,7 +155,20 @@ describe('names', () => {
 describe('migrateLaunchConfiguration (SDK calls, with mocked clients)', () => {
   const ec2Mock = mockClient(EC2Client);
   const asMock = mockClient(AutoScalingClient);
-  const clients = { ec2: new EC2Client({ region: 'us-east-1' }), autoscaling: new AutoScalingClient({ region: 'us-east-1' }) };
+  const ROLE = 'arn:aws:iam::123456789012:role/imdsv2-guard-remediation-migrate-us-east-1';
+  const CALLER = 'arn:aws:sts::123456789012:assumed-role/imdsv2-guard-remediation-migrate-us-east-1/imdsv2-guard-migrate-launch-configuration';
+  const clients = { ec2: new EC2Client({ region: 'us-east-1' }), autoscaling: new AutoScalingClient({ region: 'us-east-1' }), callerArn: async () => CALLER };
+  const LC = { ...BASE, UserData: 'IyEvYmluL2Jhc2gKZWNobyBoaQ==', IamInstanceProfile: 'web-profile', MetadataOptions: { HttpTokens: 'optional' as const, HttpPutResponseHopLimit: 2 } };
+  /** What the launch configuration translates to, as DescribeLaunchTemplateVersions would show it. */
+  const translated = () => launchTemplateDataFromLaunchConfiguration(LC) as LaunchTemplateVersion['LaunchTemplateData'];
+  /** Versions by template id, as DescribeLaunchTemplateVersions answers them (a created template's v1 is added on create). */
+  let versions: Record<string, LaunchTemplateVersion[]>;
+  const version = (id: string, n: number, data: LaunchTemplateVersion['LaunchTemplateData'], createdBy = ROLE): LaunchTemplateVersion => ({
+    LaunchTemplateId: id,
+    VersionNumber: n,
+    CreatedBy: createdBy,
+    LaunchTemplateData: data,
+  });
   const request: MigrationRequest = {
     launchConfiguration: BASE.LaunchConfigurationARN!,
     startInstanceRefresh: false,
@@ -187,9 +201,18 @@ describe('migrateLaunchConfiguration (SDK calls, with mocked clients)', () => {
   beforeEach(() => {
     ec2Mock.reset();
     asMock.reset();
-    asMock.on(DescribeLaunchConfigurationsCommand).resolves({ LaunchConfigurations: [{ ...BASE, MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 } }] });
+    asMock.on(DescribeLaunchConfigurationsCommand).resolves({ LaunchConfigurations: [LC] });
+    versions = {};
     ec2Mock.on(DescribeLaunchTemplatesCommand).resolves({ LaunchTemplates: [] });
-    ec2Mock.on(CreateLaunchTemplateCommand).resolves({ LaunchTemplate: { LaunchTemplateId: 'lt-0123456789abcdef0', LaunchTemplateName: 'web-v1-imdsv2' } });
+    ec2Mock.on(CreateLaunchTemplateCommand).callsFake((input: { LaunchTemplateName: string; LaunchTemplateData: LaunchTemplateVersion['LaunchTemplateData'] }) => {
+      const id = input.LaunchTemplateName === 'web-v1-imdsv2' ? 'lt-0123456789abcdef0' : 'lt-0fedcba9876543210';
+      versions[id] = [version(id, 1, input.LaunchTemplateData, CALLER)];
+      return { LaunchTemplate: { LaunchTemplateId: id, LaunchTemplateName: input.LaunchTemplateName, LatestVersionNumber: 1, DefaultVersionNumber: 1 } };
+    });
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand).callsFake((input: { LaunchTemplateId: string; Versions?: string[] }) => {
+      const all = versions[input.LaunchTemplateId] ?? [];
+      return { LaunchTemplateVersions: input.Versions ? all.filter((v) => input.Versions!.includes(String(v.VersionNumber))) : all };
+    });
   });
 
   test('Compliance: creates the tagged template and moves every group using the launch configuration, across pages', async () => {
@@ -205,7 +228,9 @@ describe('migrateLaunchConfiguration (SDK calls, with mocked clients)', () => {
       LaunchConfigurationName: 'web-v1',
       LaunchTemplateId: 'lt-0123456789abcdef0',
       LaunchTemplateName: 'web-v1-imdsv2',
+      LaunchTemplateVersion: '1',
       LaunchTemplateCreated: true,
+      LaunchTemplatesIgnored: [],
       GroupsUpdated: ['a', 'b', 'c'],
       GroupsAlreadyMigrated: [],
       InstanceRefreshes: [],
@@ -217,24 +242,69 @@ describe('migrateLaunchConfiguration (SDK calls, with mocked clients)', () => {
     expect(create.LaunchTemplateData?.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 2 });
     expect(create.ClientToken).toMatch(/^[0-9a-f]{64}$/);
     expect(asMock.commandCalls(UpdateAutoScalingGroupCommand).map((c) => c.args[0].input)).toEqual(
-      ['a', 'b', 'c'].map((g) => ({ AutoScalingGroupName: g, LaunchTemplate: { LaunchTemplateId: 'lt-0123456789abcdef0', Version: '$Default' } })),
+      // A numbered version: $Default could be moved later by whoever may call ModifyLaunchTemplate.
+      ['a', 'b', 'c'].map((g) => ({ AutoScalingGroupName: g, LaunchTemplate: { LaunchTemplateId: 'lt-0123456789abcdef0', Version: '1' } })),
     );
     expect(asMock.commandCalls(StartInstanceRefreshCommand)).toHaveLength(0);
     expect(asMock.commandCalls(DeleteLaunchConfigurationCommand)).toHaveLength(0);
   });
 
-  test('Compliance: a re-run finds the template by its tag, creates nothing and moves nothing twice', async () => {
+  test('Compliance: a re-run reuses the template the migration made (its role created it, same data), the newest matching version', async () => {
     ec2Mock.on(DescribeLaunchTemplatesCommand).resolves({
-      LaunchTemplates: [
-        { LaunchTemplateId: 'lt-0000000000000new', LaunchTemplateName: 'later', CreateTime: new Date('2026-02-01') },
-        { LaunchTemplateId: 'lt-0123456789abcdef0', LaunchTemplateName: 'web-v1-imdsv2', CreateTime: new Date('2026-01-01') },
-      ],
+      LaunchTemplates: [{ LaunchTemplateId: 'lt-0123456789abcdef0', LaunchTemplateName: 'web-v1-imdsv2', CreatedBy: ROLE, CreateTime: new Date('2026-01-01') }],
     });
+    versions['lt-0123456789abcdef0'] = [
+      version('lt-0123456789abcdef0', 1, translated()),
+      // The launch-template document later lowered the hop limit: MetadataOptions may differ if at least as strict.
+      version('lt-0123456789abcdef0', 2, { ...translated(), MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 } }, CALLER),
+      // Someone else's newer version with other user data is never picked.
+      version('lt-0123456789abcdef0', 3, { ...translated(), UserData: 'ZXZpbA==' }, 'arn:aws:iam::123456789012:user/mallory'),
+    ];
     // moto keeps LaunchConfigurationName after the move; a group with a template is migrated all the same.
-    fleet([group('a', { LaunchConfigurationName: 'web-v1', LaunchTemplate: { LaunchTemplateId: 'lt-0123456789abcdef0', Version: '$Default' } })]);
+    fleet([group('a', { LaunchConfigurationName: 'web-v1', LaunchTemplate: { LaunchTemplateId: 'lt-0123456789abcdef0', Version: '2' } }), group('b', { LaunchConfigurationName: 'web-v1' })]);
     const result = await migrateLaunchConfiguration(clients, request);
-    expect(result).toMatchObject({ LaunchTemplateId: 'lt-0123456789abcdef0', LaunchTemplateCreated: false, GroupsUpdated: [], GroupsAlreadyMigrated: ['a'] });
+    expect(result).toMatchObject({
+      LaunchTemplateId: 'lt-0123456789abcdef0',
+      LaunchTemplateVersion: '2',
+      LaunchTemplateCreated: false,
+      LaunchTemplatesIgnored: [],
+      GroupsUpdated: ['b'],
+      GroupsAlreadyMigrated: ['a'],
+    });
     expect(ec2Mock.commandCalls(CreateLaunchTemplateCommand)).toHaveLength(0);
+    expect(asMock.commandCalls(UpdateAutoScalingGroupCommand).map((c) => c.args[0].input.LaunchTemplate)).toEqual([{ LaunchTemplateId: 'lt-0123456789abcdef0', Version: '2' }]);
+  });
+
+  test.each([
+    ['created by someone else (same tag, same name, same data)', { CreatedBy: 'arn:aws:iam::123456789012:user/mallory' }, (d: LaunchTemplateVersion['LaunchTemplateData']) => d],
+    ['made by the migration role, but another AMI', {}, (d: LaunchTemplateVersion['LaunchTemplateData']) => ({ ...d, ImageId: 'ami-0badc0de' })],
+    ['made by the migration role, but user data added', {}, (d: LaunchTemplateVersion['LaunchTemplateData']) => ({ ...d, UserData: 'ZXZpbA==' })],
+    ['made by the migration role, but another instance profile', {}, (d: LaunchTemplateVersion['LaunchTemplateData']) => ({ ...d, IamInstanceProfile: { Name: 'admin' } })],
+    ['made by the migration role, but an extra field (a second network interface)', {}, (d: LaunchTemplateVersion['LaunchTemplateData']) => ({ ...d, NetworkInterfaces: [{ DeviceIndex: 1, SubnetId: 'subnet-1' }] })],
+    ['made by the migration role, same data, but IMDSv1 allowed', {}, (d: LaunchTemplateVersion['LaunchTemplateData']) => ({ ...d, MetadataOptions: { HttpTokens: 'optional' } })],
+    ['made by the migration role, same data, but a higher hop limit', {}, (d: LaunchTemplateVersion['LaunchTemplateData']) => ({ ...d, MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 64 } })],
+  ] as Array<[string, Record<string, string>, (d: LaunchTemplateVersion['LaunchTemplateData']) => LaunchTemplateVersion['LaunchTemplateData']]>)(
+    'Noncompliance: a look-alike tagged template is not reused: %s; a new one is made under a name of its own and the groups pinned to it',
+    async (_name, template, data) => {
+      const createdBy = template.CreatedBy ?? ROLE;
+      ec2Mock.on(DescribeLaunchTemplatesCommand).resolves({
+        LaunchTemplates: [{ LaunchTemplateId: 'lt-0123456789abcdef0', LaunchTemplateName: 'web-v1-imdsv2', CreatedBy: createdBy, CreateTime: new Date('2026-01-01') }],
+      });
+      versions['lt-0123456789abcdef0'] = [version('lt-0123456789abcdef0', 1, data(translated()), createdBy)];
+      fleet([group('a', { LaunchConfigurationName: 'web-v1' })]);
+      const result = await migrateLaunchConfiguration(clients, request);
+      expect(result).toMatchObject({ LaunchTemplateId: 'lt-0fedcba9876543210', LaunchTemplateCreated: true, LaunchTemplatesIgnored: ['lt-0123456789abcdef0'] });
+      const create = ec2Mock.commandCalls(CreateLaunchTemplateCommand)[0].args[0].input;
+      expect(create.LaunchTemplateName).toMatch(/^web-v1-[0-9a-f]{12}-imdsv2$/);
+      expect(create.LaunchTemplateData).toEqual(launchTemplateDataFromLaunchConfiguration(LC));
+      expect(asMock.commandCalls(UpdateAutoScalingGroupCommand).map((c) => c.args[0].input.LaunchTemplate)).toEqual([{ LaunchTemplateId: 'lt-0fedcba9876543210', Version: '1' }]);
+    },
+  );
+
+  test('Noncompliance: a created version that does not read back as the translated data moves no group', async () => {
+    fleet([group('a', { LaunchConfigurationName: 'web-v1' })]);
+    ec2Mock.on(DescribeLaunchTemplateVersionsCommand).resolves({ LaunchTemplateVersions: [version('lt-0123456789abcdef0', 1, { ...translated(), ImageId: 'ami-0badc0de' })] });
+    await expect(migrateLaunchConfiguration(clients, request)).rejects.toThrow(/does not hold the launch configuration's data/);
     expect(asMock.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
   });
 
@@ -268,21 +338,21 @@ describe('migrateLaunchConfiguration (SDK calls, with mocked clients)', () => {
     expect(asMock.commandCalls(DeleteLaunchConfigurationCommand)).toHaveLength(0);
   });
 
-  test('Noncompliance 2: no launch configuration and no migrated template is ResourceNotFound', async () => {
+  test('Noncompliance 2: no launch configuration is ResourceNotFound (a template is only trusted against its data)', async () => {
     asMock.on(DescribeLaunchConfigurationsCommand).resolves({ LaunchConfigurations: [] });
     fleet([]);
     await expect(migrateLaunchConfiguration(clients, request)).rejects.toThrow(ResourceNotFoundError);
   });
 
-  test('Noncompliance 3: an untagged template already holding the name is not taken over', async () => {
+  test('Noncompliance 3: an untagged template already holding the name is not taken over (the step fails, nothing moves)', async () => {
     fleet([]);
     ec2Mock.on(CreateLaunchTemplateCommand).rejects(Object.assign(new Error('exists'), { name: 'InvalidLaunchTemplateName.AlreadyExistsException' }));
-    await expect(migrateLaunchConfiguration(clients, request)).rejects.toThrow(/exists but is not tagged/);
+    await expect(migrateLaunchConfiguration(clients, request)).rejects.toThrow(/exists that this migration did not make/);
   });
 
   test('Compliance: the handler reads the Payload the document sends (all values quoted)', async () => {
     fleet([group('a', { LaunchConfigurationName: 'web-v1' })]);
-    const handler = makeHandler(() => ({ clients, logger: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } }));
+    const handler = makeHandler(() => ({ clients, callerArn: clients.callerArn, logger: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } }));
     const result = await handler({
       LaunchConfigurationArn: BASE.LaunchConfigurationARN,
       HttpPutResponseHopLimit: '1',
@@ -301,8 +371,25 @@ describe('migrateLaunchConfiguration (SDK calls, with mocked clients)', () => {
     [{ LaunchConfigurationArn: 'web-v1', StartInstanceRefresh: 'maybe' }, /StartInstanceRefresh/],
     ['not json', /not valid JSON/],
   ])('Noncompliance: the handler refuses %j', async (event, message) => {
-    const handler = makeHandler(() => ({ clients, logger: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } }));
+    const handler = makeHandler(() => ({ clients, callerArn: clients.callerArn, logger: { info: jest.fn(), warn: jest.fn(), error: jest.fn() } }));
     await expect(handler(event)).rejects.toThrow(InvalidInputError);
     await expect(handler(event)).rejects.toThrow(message);
   });
+});
+
+describe('who made a template (CreatedBy against GetCallerIdentity)', () => {
+  const caller = 'arn:aws:sts::123456789012:assumed-role/imdsv2-guard-remediation-migrate-us-east-1/fn';
+  test.each([
+    ['the same assumed-role session ARN', caller],
+    ['another session of the same role', 'arn:aws:sts::123456789012:assumed-role/imdsv2-guard-remediation-migrate-us-east-1/other'],
+    ['the role ARN itself', 'arn:aws:iam::123456789012:role/imdsv2-guard-remediation-migrate-us-east-1'],
+    ['the role ARN with a path', 'arn:aws:iam::123456789012:role/ops/imdsv2-guard-remediation-migrate-us-east-1'],
+  ])('Compliance: %s', (_n, createdBy) => expect(samePrincipal(createdBy, caller)).toBe(true));
+  test.each([
+    ['another role', 'arn:aws:iam::123456789012:role/admin'],
+    ['the same role name in another account', 'arn:aws:iam::210987654321:role/imdsv2-guard-remediation-migrate-us-east-1'],
+    ['a user', 'arn:aws:iam::123456789012:user/mallory'],
+    ['the account root', 'arn:aws:iam::123456789012:root'],
+    ['nothing recorded', undefined],
+  ])('Noncompliance: %s', (_n, createdBy) => expect(samePrincipal(createdBy, caller)).toBe(false));
 });

@@ -75,7 +75,32 @@ describe('Imdsv2GuardAssetBucketStack: one region\'s package bucket', () => {
         Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } },
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/imdsv2-guard/*']] },
       },
+      {
+        Sid: 'OnlyPublisherWritesPackages',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+        // No publisher given: every principal of the account (the default; README says to set the CI role).
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':*']] } } },
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/imdsv2-guard/*']] },
+      },
     ]);
+  });
+
+  test('with publisherPrincipalArns, only that principal may write or delete packages; a malformed one fails synth', () => {
+    const ci = new Imdsv2GuardAssetBucketStack(new App(), 'Ci', {
+      assetBucketPrefix: 'acme-imdsv2-guard',
+      organizationId: ORG,
+      region: 'eu-west-1',
+      publisherPrincipalArns: ['arn:aws:iam::111122223333:role/ci-publisher'],
+    });
+    const policy = Object.values(Template.fromStack(ci).toJSON().Resources as Record<string, any>).find((r) => r.Type === 'AWS::S3::BucketPolicy')!;
+    expect(policy.Properties.PolicyDocument.Statement.find((x: { Sid?: string }) => x.Sid === 'OnlyPublisherWritesPackages').Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/ci-publisher' },
+    });
+    expect(
+      () => new Imdsv2GuardAssetBucketStack(new App(), 'Bad', { assetBucketPrefix: 'acme-imdsv2-guard', organizationId: ORG, region: 'eu-west-1', publisherPrincipalArns: ['ci'] }),
+    ).toThrow(/publisherPrincipalArns/);
   });
 
   test('needs no CDK bootstrap: no bootstrap parameter or rule, no role to assume', () => {
@@ -103,7 +128,7 @@ describe('Imdsv2GuardStackSetStack: the service-managed StackSet', () => {
       PermissionModel: 'SERVICE_MANAGED',
       CallAs: 'SELF',
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
-      Capabilities: ['CAPABILITY_IAM'],
+      Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
       ManagedExecution: { Active: true },
       OperationPreferences: {
         FailureTolerancePercentage: 10,
@@ -149,7 +174,8 @@ describe('Imdsv2GuardStackSetStack: the service-managed StackSet', () => {
   test('capabilities follow the template: named IAM resources need CAPABILITY_NAMED_IAM', () => {
     const named = MemberTemplate.fromTemplate(TEMPLATE_KEY, { Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'x' } } } });
     expect(named.capabilities).toEqual(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']);
-    expect(memberTemplate.capabilities).toEqual(['CAPABILITY_IAM']);
+    // The member template names its remediation roles (imdsv2-guard-remediation-*-<region>), so the StackSet needs both.
+    expect(memberTemplate.capabilities).toEqual(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']);
   });
 
   test.each<[string, Partial<Imdsv2GuardStackSetStackProps>, RegExp]>([

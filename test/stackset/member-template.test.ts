@@ -21,6 +21,9 @@ function member(props: Partial<Imdsv2GuardMemberStackProps> = {}) {
   return { app, stack, template: Template.fromStack(stack).toJSON() as MemberTemplateJson };
 }
 
+/** Every resource but the stack-level code signing config (tested on its own). */
+const RULE_OR_REMEDIATION = (t: { Resources: Record<string, unknown> }) => Object.keys(t.Resources).filter((id) => id !== 'CodeSigningConfig');
+
 /** Logical ids of every CloudFormation resource of one rule construct. */
 function resourcesOf(stack: Imdsv2GuardMemberStack, ruleId: RuleId): string[] {
   return stack.rules[ruleId].node
@@ -106,7 +109,7 @@ describe('the StackSet member template', () => {
     const mine = new Set([...resourcesOf(stack, ruleId), ...remediationResourcesOf(stack, ruleId)]);
     // Log group, role, function, permission, Config rule and (rules that read their results) a policy.
     expect(mine.size).toBeGreaterThanOrEqual(5);
-    for (const id of Object.keys(template.Resources)) {
+    for (const id of RULE_OR_REMEDIATION(template)) {
       expect({ id, created: off.created(id) }).toEqual({ id, created: !mine.has(id) });
       expect({ id, created: on.created(id) }).toEqual({ id, created: true });
     }
@@ -117,7 +120,10 @@ describe('the StackSet member template', () => {
       ...resourcesOf(stack, r).map((id) => [id, `${ruleKey(r)}RuleEnabled`]),
       ...remediationResourcesOf(stack, r).map((id) => [id, `${ruleKey(r)}RemediationEnabled`]),
     ]);
-    expect(Object.fromEntries(Object.entries(template.Resources).map(([id, r]) => [id, r.Condition]))).toEqual(Object.fromEntries(owned));
+    // Besides them, only the stack-level code signing config, which follows CodeSigningProfileVersionArn.
+    expect(Object.fromEntries(Object.entries(template.Resources).map(([id, r]) => [id, r.Condition]))).toEqual(
+      Object.fromEntries([...owned, ['CodeSigningConfig', 'CodeSigningOn']]),
+    );
   });
 
   test.each(RULES.map((d) => [d.id, d] as const))('%s: InputParameters holds exactly the parameters that are set, never an empty value', (ruleId, def) => {
@@ -205,13 +211,13 @@ describe('the StackSet member template', () => {
       const remediation = new Set(RULE_IDS.flatMap((r) => remediationResourcesOf(stack, r)));
       // Document, automation role and remediation configuration per rule; log group, role and function per helper.
       expect(remediation.size).toBe(3 * RULE_IDS.length + 3 * HELPER_ENTRIES.length);
-      for (const id of Object.keys(template.Resources)) expect({ id, created: none.created(id) }).toEqual({ id, created: !remediation.has(id) });
+      for (const id of RULE_OR_REMEDIATION(template)) expect({ id, created: none.created(id) }).toEqual({ id, created: !remediation.has(id) });
     }
   });
 
   test('RemediationMode=Manual: every rule gets a remediation configuration with Automatic false and no automatic-only settings', () => {
     const manual = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Manual' } });
-    for (const id of Object.keys(template.Resources)) expect({ id, created: manual.created(id) }).toEqual({ id, created: true });
+    for (const id of RULE_OR_REMEDIATION(template)) expect({ id, created: manual.created(id) }).toEqual({ id, created: true });
     for (const [ruleId, id] of remediationConfigurations()) {
       expect({ ruleId, automatic: manual.property(id, 'Automatic') }).toEqual({ ruleId, automatic: false });
       for (const p of AUTOMATIC_ONLY) expect({ ruleId, p, value: manual.property(id, p) }).toEqual({ ruleId, p, value: undefined });
@@ -280,6 +286,27 @@ describe('the StackSet member template', () => {
   test('cdk-nag AwsSolutions: no unacknowledged finding', () => {
     expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
   });
+
+  test('optional code signing: with CodeSigningProfileVersionArn set, every function requires code signed by it (Enforce); empty, none', () => {
+    const { template } = member();
+    const functions = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function').map(([id]) => id);
+    expect(functions.length).toBe(RULE_IDS.length + HELPER_ENTRIES.length);
+    const config = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Lambda::CodeSigningConfig')!;
+    expect(config[1].Properties.CodeSigningPolicies).toEqual({ UntrustedArtifactOnDeployment: 'Enforce' });
+    const base = { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Manual' };
+    const profile = 'arn:aws:signer:eu-west-1:111122223333:/signing-profiles/imdsv2guard/a1b2c3d4e5';
+    const off = new Evaluator(template as unknown as CfnTemplate, { parameters: base });
+    const on = new Evaluator(template as unknown as CfnTemplate, { parameters: { ...base, CodeSigningProfileVersionArn: profile } });
+    expect(off.created(config[0])).toBe(false);
+    expect(on.created(config[0])).toBe(true);
+    expect(on.property(config[0], 'AllowedPublishers')).toEqual({ SigningProfileVersionArns: [profile] });
+    for (const fn of functions) {
+      expect(off.property(fn, 'CodeSigningConfigArn')).toBeUndefined();
+      expect(template.Resources[fn].Properties.CodeSigningConfigArn).toEqual({ 'Fn::If': ['CodeSigningOn', { 'Fn::GetAtt': [config[0], 'CodeSigningConfigArn'] }, { Ref: 'AWS::NoValue' }] });
+    }
+    const pattern = new RegExp(template.Parameters!.CodeSigningProfileVersionArn.AllowedPattern as string);
+    expect([pattern.test(''), pattern.test(profile), pattern.test('arn:aws:iam::111122223333:role/x')]).toEqual([true, true, false]);
+  });
 });
 
 describe('the packaged member template (settings and defaults from the CDK context)', () => {
@@ -288,7 +315,7 @@ describe('the packaged member template (settings and defaults from the CDK conte
     expect(bytes).toBeGreaterThan(INLINE_TEMPLATE_LIMIT);
     expect(bytes).toBeLessThan(100_000);
     expect(deployCommands('dist/stackset', 'acme-imdsv2-guard', ['eu-west-1'], bytes)).toEqual([
-      'aws cloudformation deploy --stack-name imdsv2-guard --template-file dist/stackset/imdsv2-guard-member.template.json --s3-bucket acme-imdsv2-guard-eu-west-1 --s3-prefix imdsv2-guard/cloudformation --capabilities CAPABILITY_IAM --parameter-overrides AssetBucketPrefix=acme-imdsv2-guard --region eu-west-1',
+      'aws cloudformation deploy --stack-name imdsv2-guard --template-file dist/stackset/imdsv2-guard-member.template.json --s3-bucket acme-imdsv2-guard-eu-west-1 --s3-prefix imdsv2-guard/cloudformation --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --parameter-overrides AssetBucketPrefix=acme-imdsv2-guard --region eu-west-1',
     ]);
     expect(deployCommands('dist/stackset', 'acme-imdsv2-guard', ['eu-west-1'], INLINE_TEMPLATE_LIMIT)[0]).not.toContain('--s3-bucket');
   });

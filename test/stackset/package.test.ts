@@ -152,7 +152,7 @@ describe('scripts/package-stackset.ts', () => {
         expect(lines).toContain(`aws s3 cp ${out}/bucket/ s3://acme-imdsv2-guard-${region}/ --recursive --region ${region}`);
         // Over the 51,200-byte inline limit: the CLI uploads the template to the region's package bucket.
         expect(lines).toContain(
-          `aws cloudformation deploy --stack-name imdsv2-guard --template-file ${out}/${TEMPLATE_FILE} --s3-bucket acme-imdsv2-guard-${region} --s3-prefix imdsv2-guard/cloudformation --capabilities CAPABILITY_IAM --parameter-overrides AssetBucketPrefix=acme-imdsv2-guard --region ${region}`,
+          `aws cloudformation deploy --stack-name imdsv2-guard --template-file ${out}/${TEMPLATE_FILE} --s3-bucket acme-imdsv2-guard-${region} --s3-prefix imdsv2-guard/cloudformation --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --parameter-overrides AssetBucketPrefix=acme-imdsv2-guard --region ${region}`,
         );
       }
       expect(existsSync(path.join(out, MANIFEST_FILE))).toBe(true);

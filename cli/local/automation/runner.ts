@@ -95,6 +95,7 @@ const SUPPORTED_ACTIONS = new Set([
   'aws:waitForAwsResourceProperty',
   'aws:branch',
   'aws:invokeLambdaFunction',
+  'aws:sleep',
 ]);
 
 /** Predefined outputs of aws:invokeLambdaFunction. */
@@ -414,6 +415,14 @@ export async function runAutomation(doc: AutomationDocument, options: RunOptions
           if (failOnFunctionError) throw new StepFailure(`${step.name}: Lambda function ${name} failed: ${err.name}: ${err.message}`);
           return { inputs, outputs: { StatusCode: 200, FunctionError: 'Unhandled', Payload: payload } };
         }
+      }
+      case 'aws:sleep': {
+        // Virtual time, like the waits: a Duration (ISO 8601, e.g. PT1M) is checked, nothing is slept.
+        if (typeof inputs.Duration !== 'string' || !/^PT(\d+H)?(\d+M)?(\d+S)?$/.test(inputs.Duration) || inputs.Duration === 'PT') {
+          throw new StepFailure(`${step.name}: aws:sleep needs a Duration such as PT1M`);
+        }
+        if (options.pollDelayMs) await sleep(options.pollDelayMs);
+        return { inputs, outputs: {} };
       }
       default:
         throw new StepFailure(`${step.name}: unsupported action ${step.action}`);

@@ -51,3 +51,15 @@ export function boolean(p: Payload, name: string, fallback: boolean): boolean {
   if (typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return v.trim().toLowerCase() === 'true';
   throw new InvalidInputError(`${name} must be true or false; got ${JSON.stringify(v)}`);
 }
+
+/**
+ * The deployment's hop-limit cap, `IMDSV2_GUARD_MAX_HOP_LIMIT` (the construct sets it to the rule's
+ * maximum): the functions set and keep no hop limit above it. Unset: 64, EC2's own limit.
+ */
+export function maxHopLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.IMDSV2_GUARD_MAX_HOP_LIMIT;
+  if (raw === undefined || raw === '') return 64;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 64) throw new InvalidInputError(`IMDSV2_GUARD_MAX_HOP_LIMIT must be an integer from 1 to 64; got ${JSON.stringify(raw)}`);
+  return n;
+}

@@ -12,6 +12,8 @@ export interface VersionRequest {
   readonly launchTemplateId: string;
   /** 1–64 to set the hop limit; undefined keeps the current one. */
   readonly hopLimit?: number;
+  /** The deployment's cap (IMDSV2_GUARD_MAX_HOP_LIMIT): a kept hop limit above it is lowered. @default 64 */
+  readonly maxHopLimit?: number;
 }
 
 export interface VersionResult {
@@ -45,10 +47,10 @@ async function readVersion(ec2: EC2Client, launchTemplateId: string, which: '$De
 }
 
 /** A new version made from `source` (all of its data) with IMDSv2 required; returns its number. */
-async function compliantCopy(ec2: EC2Client, launchTemplateId: string, source: LaunchTemplateVersion, hopLimit: number | undefined) {
+async function compliantCopy(ec2: EC2Client, launchTemplateId: string, source: LaunchTemplateVersion, hopLimit: number | undefined, maxHopLimit: number | undefined) {
   const from = source.VersionNumber!;
   const data = requestDataFromResponse(source.LaunchTemplateData ?? {});
-  data.MetadataOptions = requireImdsV2(source.LaunchTemplateData?.MetadataOptions, hopLimit);
+  data.MetadataOptions = requireImdsV2(source.LaunchTemplateData?.MetadataOptions, hopLimit, maxHopLimit);
   let created: number | undefined;
   try {
     const out = await ec2.send(
@@ -69,25 +71,31 @@ async function compliantCopy(ec2: EC2Client, launchTemplateId: string, source: L
 }
 
 /**
- * Makes the launch template's default version require IMDSv2: a new version made from `$Default`
- * (all of its data, MetadataOptions changed) becomes the default. Idempotent: a default that
- * already complies is left alone. The previous default stays as a version, so rolling back is
- * `aws ec2 modify-launch-template --default-version <PreviousDefaultVersion>`.
+ * Makes the launch template's `$Default` and `$Latest` versions require IMDSv2 without changing
+ * what either launches: afterwards `$Default` holds the old `$Default` data and `$Latest` the old
+ * `$Latest` data, each with IMDSv2 required (and the hop limit given), every other field identical.
+ *
+ * A new version always becomes `$Latest`, so order matters: when the default is fixed and `$Latest`
+ * was another version, the default's copy is `$Latest` for a moment, and a copy of the old latest is
+ * made after it (even when the old latest already complied), or groups that follow `$Latest` would
+ * roll back to the default's AMI and user data. Idempotent: versions that comply are left alone.
+ * The previous default stays as a version: `aws ec2 modify-launch-template --default-version <PreviousDefaultVersion>`.
  */
 export async function createCompliantDefaultVersion(ec2: EC2Client, req: VersionRequest): Promise<VersionResult> {
   const current = await readVersion(ec2, req.launchTemplateId, '$Default');
   const latest = await readVersion(ec2, req.launchTemplateId, '$Latest');
   const previous = current.VersionNumber!;
   const previousLatest = latest.VersionNumber!;
+  const sameVersion = previousLatest === previous;
   const options = current.LaunchTemplateData?.MetadataOptions;
-  const defaultOk = alreadyCompliant(options, req.hopLimit);
-  // The rule also judges $Latest (groups that follow $Latest launch from it): fix it too, from its own data.
-  const latestOk = previousLatest === previous || alreadyCompliant(latest.LaunchTemplateData?.MetadataOptions, req.hopLimit);
+  const defaultOk = alreadyCompliant(options, req.hopLimit, req.maxHopLimit);
+  // The rule also judges $Latest (groups that follow $Latest launch from it).
+  const latestOk = sameVersion || alreadyCompliant(latest.LaunchTemplateData?.MetadataOptions, req.hopLimit, req.maxHopLimit);
   let defaultVersion = previous;
   let latestVersion = previousLatest;
   let kept = options;
   if (!defaultOk) {
-    const made = await compliantCopy(ec2, req.launchTemplateId, current, req.hopLimit);
+    const made = await compliantCopy(ec2, req.launchTemplateId, current, req.hopLimit, req.maxHopLimit);
     try {
       await ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: req.launchTemplateId, DefaultVersion: String(made.created) }));
     } catch (e) {
@@ -96,9 +104,9 @@ export async function createCompliantDefaultVersion(ec2: EC2Client, req: Version
     defaultVersion = latestVersion = made.created;
     kept = made.options;
   }
-  if (!latestOk) {
-    // Made after the default's copy, so $Latest keeps the old latest's data (not the default's).
-    latestVersion = (await compliantCopy(ec2, req.launchTemplateId, latest, req.hopLimit)).created;
+  // $Latest must again launch the old latest's data: after the default's copy (now $Latest), or when it did not comply.
+  if (!sameVersion && (!defaultOk || !latestOk)) {
+    latestVersion = (await compliantCopy(ec2, req.launchTemplateId, latest, req.hopLimit, req.maxHopLimit)).created;
   }
   return {
     LaunchTemplateId: req.launchTemplateId,

@@ -1,6 +1,6 @@
 import { defaultLogger, type KitLogger } from '../../kit/logger';
 import { defaultRemediationClients, type RemediationClients } from '../common/clients';
-import { integer, payloadObject, requiredString } from '../common/payload';
+import { integer, maxHopLimitFromEnv, payloadObject, requiredString } from '../common/payload';
 import { createCompliantDefaultVersion, type VersionResult } from './create-version';
 
 export interface VersionDependencies {
@@ -21,8 +21,10 @@ export function makeHandler(deps: () => VersionDependencies): VersionHandler {
     resolved ??= deps();
     const p = payloadObject(event);
     const launchTemplateId = requiredString(p, 'LaunchTemplateId', /^lt-[0-9a-f]{8,17}$/, 'a launch template id (lt-…)');
-    const hop = integer(p, 'HttpPutResponseHopLimit', 0, 64, 0);
-    const result = await createCompliantDefaultVersion(resolved.clients.ec2, { launchTemplateId, hopLimit: hop === 0 ? undefined : hop });
+    const maxHopLimit = maxHopLimitFromEnv();
+    // Above the cap is refused, not lowered: the caller asked for something the deployment does not allow.
+    const hop = integer(p, 'HttpPutResponseHopLimit', 0, maxHopLimit, 0);
+    const result = await createCompliantDefaultVersion(resolved.clients.ec2, { launchTemplateId, hopLimit: hop === 0 ? undefined : hop, maxHopLimit });
     resolved.logger.info(result.Changed ? 'default and latest versions now require IMDSv2' : 'default and latest versions already require IMDSv2', { ...result });
     return result;
   };

@@ -32,20 +32,25 @@ export function requestDataFromResponse(data: ResponseLaunchTemplateData): Reque
 /**
  * MetadataOptions with IMDSv2 required. Every other member is kept as it was, so a disabled
  * endpoint stays disabled and an unset one stays unset (it defaults to enabled only because it
- * was never set). The hop limit is `hopLimit` when given (1–64), else the current one.
+ * was never set). The hop limit is `hopLimit` when given (1–64), else the current one; either is
+ * lowered to `maxHopLimit` (the deployment's cap) when above it.
  */
 export function requireImdsV2(
   current: ResponseLaunchTemplateData['MetadataOptions'] | undefined,
   hopLimit: number | undefined,
+  maxHopLimit = 64,
 ): LaunchTemplateInstanceMetadataOptionsRequest {
   const { State: _state, ...kept } = current ?? {};
   const options: LaunchTemplateInstanceMetadataOptionsRequest = { ...kept, HttpTokens: 'required' };
-  if (hopLimit !== undefined) options.HttpPutResponseHopLimit = hopLimit;
+  if (hopLimit !== undefined) options.HttpPutResponseHopLimit = Math.min(hopLimit, maxHopLimit);
+  // Keeping never keeps more than the cap: a hop limit above it is lowered (hardening only).
+  else if ((options.HttpPutResponseHopLimit ?? 0) > maxHopLimit) options.HttpPutResponseHopLimit = maxHopLimit;
   return options;
 }
 
 /** Whether the data already requires IMDSv2 with the wanted hop limit (then there is nothing to do). */
-export function alreadyCompliant(current: ResponseLaunchTemplateData['MetadataOptions'] | undefined, hopLimit: number | undefined): boolean {
+export function alreadyCompliant(current: ResponseLaunchTemplateData['MetadataOptions'] | undefined, hopLimit: number | undefined, maxHopLimit = 64): boolean {
   if (current?.HttpTokens !== 'required') return false;
+  if ((current.HttpPutResponseHopLimit ?? 0) > maxHopLimit) return false;
   return hopLimit === undefined || current.HttpPutResponseHopLimit === hopLimit;
 }

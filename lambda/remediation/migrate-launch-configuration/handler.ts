@@ -1,11 +1,15 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { sdkClientConfig } from '../../kit/clients';
 import { defaultLogger, type KitLogger } from '../../kit/logger';
 import { defaultRemediationClients, type RemediationClients } from '../common/clients';
-import { boolean, integer, payloadObject, requiredString } from '../common/payload';
+import { boolean, integer, maxHopLimitFromEnv, payloadObject, requiredString } from '../common/payload';
 import { migrateLaunchConfiguration, type MigrationResult } from './migrate';
 
 export interface MigrationDependencies {
   readonly clients: Pick<RemediationClients, 'ec2' | 'autoscaling'>;
   readonly logger: KitLogger;
+  /** The function's own principal (GetCallerIdentity Arn): only templates it created are reused. @default STS GetCallerIdentity */
+  readonly callerArn?: () => Promise<string>;
 }
 
 export type MigrationHandler = (event: unknown) => Promise<MigrationResult>;
@@ -26,10 +30,12 @@ export function makeHandler(deps: () => MigrationDependencies): MigrationHandler
   return async (event) => {
     resolved ??= deps();
     const p = payloadObject(event);
-    const hop = integer(p, 'HttpPutResponseHopLimit', 0, 64, 0);
-    const result = await migrateLaunchConfiguration(resolved.clients, {
+    const maxHopLimit = maxHopLimitFromEnv();
+    const hop = integer(p, 'HttpPutResponseHopLimit', 0, maxHopLimit, 0);
+    const result = await migrateLaunchConfiguration({ ...resolved.clients, callerArn: resolved.callerArn ?? stsCallerArn }, {
       launchConfiguration: requiredString(p, 'LaunchConfigurationArn', LAUNCH_CONFIGURATION, 'a launch configuration ARN or name'),
       hopLimit: hop === 0 ? undefined : hop,
+      maxHopLimit,
       startInstanceRefresh: boolean(p, 'StartInstanceRefresh', false),
       minHealthyPercentage: integer(p, 'MinHealthyPercentage', 0, 100, 90),
       instanceWarmup: integer(p, 'InstanceWarmup', 0, 86_400, 300),
@@ -38,6 +44,14 @@ export function makeHandler(deps: () => MigrationDependencies): MigrationHandler
     resolved.logger.info('launch configuration migrated', { ...result });
     return result;
   };
+}
+
+let sts: STSClient | undefined;
+async function stsCallerArn(): Promise<string> {
+  sts ??= new STSClient(sdkClientConfig({}));
+  const arn = (await sts.send(new GetCallerIdentityCommand({}))).Arn;
+  if (!arn) throw new Error('GetCallerIdentity returned no Arn');
+  return arn;
 }
 
 export const handler = makeHandler(() => ({ clients: defaultRemediationClients(), logger: defaultLogger('migrate-launch-configuration') }));

@@ -9,6 +9,8 @@ import { NotMigratableError } from '../common/errors';
 export interface MappingOptions {
   /** 1–64 sets the hop limit; undefined keeps the launch configuration's (or leaves it unset). */
   readonly hopLimit?: number;
+  /** The deployment's cap: a kept hop limit above it is lowered to it. @default 64 */
+  readonly maxHopLimit?: number;
 }
 
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
@@ -40,7 +42,7 @@ function metadataOptions(lc: LaunchConfiguration, o: MappingOptions): LaunchTemp
   const m = lc.MetadataOptions ?? {};
   const options: LaunchTemplateInstanceMetadataOptionsRequest = { HttpTokens: 'required' };
   const hop = o.hopLimit ?? m.HttpPutResponseHopLimit;
-  if (hop !== undefined) options.HttpPutResponseHopLimit = hop;
+  if (hop !== undefined) options.HttpPutResponseHopLimit = Math.min(hop, o.maxHopLimit ?? 64);
   // Kept as it was: a disabled endpoint stays disabled, an unset one stays unset.
   if (m.HttpEndpoint) options.HttpEndpoint = m.HttpEndpoint;
   return options;

@@ -9,7 +9,7 @@ export type Exemption =
   | { readonly kind: 'none' }
   | { readonly kind: 'active'; readonly until: string; readonly reason?: string }
   | { readonly kind: 'expired'; readonly until: string; readonly reason?: string }
-  | { readonly kind: 'invalid'; readonly value: string };
+  | { readonly kind: 'invalid'; readonly value: string; readonly beyondDays?: number };
 
 const DAY_MS = 86_400_000;
 
@@ -58,6 +58,7 @@ export function readExemption(
   tags: Readonly<Record<string, string>>,
   tagKey: string | undefined,
   now: Date,
+  maxDays?: number,
 ): Exemption {
   if (tagKey === undefined || tagKey === '' || tags === null || typeof tags !== 'object') return { kind: 'none' };
   if (!Object.prototype.hasOwnProperty.call(tags, tagKey)) return { kind: 'none' };
@@ -69,6 +70,8 @@ export function readExemption(
   // The last millisecond it covers, so a date-only value reports its own date.
   const until = new Date(end - 1).toISOString().slice(0, 10);
   const reason = m[9].trim() || undefined;
+  // maxExemptionDays: a date further ahead is treated as unreadable, so a tag cannot exempt for a century.
+  if (maxDays !== undefined && end > now.getTime() + maxDays * DAY_MS) return { kind: 'invalid', value, beyondDays: maxDays };
   const kind = now.getTime() < end ? 'active' : 'expired';
   return reason === undefined ? { kind, until } : { kind, until, reason };
 }
@@ -90,6 +93,9 @@ export function describeActiveExemption(e: { until: string; reason?: string }, t
 export function describeFailedExemption(e: Exemption, tagKey: string | undefined): string | undefined {
   const key = clip(tagKey ?? '', 40);
   if (e.kind === 'expired') return `Exemption ${key} expired ${e.until}.`;
+  if (e.kind === 'invalid' && e.beyondDays !== undefined) {
+    return `Exemption ${key}="${clip(e.value, VALUE_CHARS)}" ignored: more than ${e.beyondDays} days ahead (maxExemptionDays).`;
+  }
   if (e.kind === 'invalid') return `Exemption ${key}="${clip(e.value, VALUE_CHARS)}" unreadable (want YYYY-MM-DD reason).`;
   return undefined;
 }
@@ -102,8 +108,9 @@ export function exemptionGate(
   tags: Readonly<Record<string, string>> | undefined,
   tagKey: string | undefined,
   now: Date,
+  maxDays?: number,
 ): { readonly exempt: { complianceType: 'NOT_APPLICABLE'; annotation: string } } | { readonly exempt?: undefined; readonly note?: string } {
-  const exemption = readExemption(tags ?? {}, tagKey, now);
+  const exemption = readExemption(tags ?? {}, tagKey, now, maxDays);
   if (exemption.kind === 'active') {
     return { exempt: { complianceType: 'NOT_APPLICABLE', annotation: fitAnnotation(describeActiveExemption(exemption, tagKey ?? '')) } };
   }

@@ -22,3 +22,10 @@ export const acceptInheritedDefaultsParam = booleanParam({
     'When true, a launch source that does not set HttpTokens is COMPLIANT if its instances would still require IMDSv2 (AMI ImdsSupport v2.0, or the account default HttpTokens=required).',
   defaultValue: false,
 });
+
+export const maxExemptionDaysParam = integerParam({
+  description:
+    'Optional horizon for exemption tags, in days (1-999): a tag dated further ahead than this is treated as unreadable (no exemption, NON_COMPLIANT when the resource fails), so a tag cannot exempt a resource for a century.',
+  min: 1,
+  max: 999,
+});

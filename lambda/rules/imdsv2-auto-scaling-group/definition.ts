@@ -1,11 +1,12 @@
 import type { RuleDefinition } from '../../kit/rule-definition';
 import { booleanParam } from '../../kit/parameters';
-import { acceptInheritedDefaultsParam, exemptionTagKeyParam, maxHopLimitParam } from '../common/parameters';
+import { acceptInheritedDefaultsParam, exemptionTagKeyParam, maxExemptionDaysParam, maxHopLimitParam } from '../common/parameters';
 
 export interface AutoScalingGroupParameters {
   readonly checkInstances: boolean;
   readonly maxHopLimit?: number;
   readonly exemptionTagKey?: string;
+  readonly maxExemptionDays?: number;
   readonly acceptInheritedDefaults: boolean;
 }
 
@@ -23,6 +24,7 @@ export const autoScalingGroupRule: RuleDefinition<AutoScalingGroupParameters> = 
     }),
     maxHopLimit: maxHopLimitParam(),
     exemptionTagKey: exemptionTagKeyParam,
+    maxExemptionDays: maxExemptionDaysParam,
     acceptInheritedDefaults: acceptInheritedDefaultsParam,
   },
 };

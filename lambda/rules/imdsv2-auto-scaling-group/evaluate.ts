@@ -88,7 +88,7 @@ function sourceFixes(groupName: string, region: string | undefined, offending: r
  */
 export function evaluate(subject: AutoScalingGroupSubject, params: AutoScalingGroupParameters, now: Date): Verdict {
   const group = String(subject.autoScalingGroupName);
-  const gate = exemptionGate(subject.tags, params.exemptionTagKey, now);
+  const gate = exemptionGate(subject.tags, params.exemptionTagKey, now, params.maxExemptionDays);
   if (gate.exempt) return gate.exempt;
   const exemptionNote = gate.note;
 

@@ -1,9 +1,10 @@
 import type { RuleDefinition } from '../../kit/rule-definition';
-import { exemptionTagKeyParam, maxHopLimitParam } from '../common/parameters';
+import { exemptionTagKeyParam, maxExemptionDaysParam, maxHopLimitParam } from '../common/parameters';
 
 export interface InstanceParameters {
   readonly maxHopLimit?: number;
   readonly exemptionTagKey?: string;
+  readonly maxExemptionDays?: number;
 }
 
 export const instanceRule: RuleDefinition<InstanceParameters> = {
@@ -17,5 +18,6 @@ export const instanceRule: RuleDefinition<InstanceParameters> = {
   parameters: {
     maxHopLimit: maxHopLimitParam(),
     exemptionTagKey: exemptionTagKeyParam,
+    maxExemptionDays: maxExemptionDaysParam,
   },
 };

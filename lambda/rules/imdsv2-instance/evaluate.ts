@@ -31,7 +31,7 @@ export function evaluate(subject: InstanceSubject, params: InstanceParameters, n
     return { complianceType: 'NOT_APPLICABLE', annotation: fitAnnotation(`${id} is ${state}.`) };
   }
 
-  const gate = exemptionGate(subject.tags, params.exemptionTagKey, now);
+  const gate = exemptionGate(subject.tags, params.exemptionTagKey, now, params.maxExemptionDays);
   if (gate.exempt) return gate.exempt;
   const exemptionNote = gate.note;
 

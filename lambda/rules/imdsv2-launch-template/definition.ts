@@ -1,6 +1,6 @@
 import type { RuleDefinition } from '../../kit/rule-definition';
 import { listParam } from '../../kit/parameters';
-import { acceptInheritedDefaultsParam, exemptionTagKeyParam, maxHopLimitParam } from '../common/parameters';
+import { acceptInheritedDefaultsParam, exemptionTagKeyParam, maxExemptionDaysParam, maxHopLimitParam } from '../common/parameters';
 
 export type LaunchTemplateVersionRole = 'default' | 'latest';
 
@@ -8,6 +8,7 @@ export interface LaunchTemplateParameters {
   readonly versions: readonly LaunchTemplateVersionRole[];
   readonly maxHopLimit?: number;
   readonly exemptionTagKey?: string;
+  readonly maxExemptionDays?: number;
   readonly acceptInheritedDefaults: boolean;
 }
 
@@ -27,6 +28,7 @@ export const launchTemplateRule: RuleDefinition<LaunchTemplateParameters> = {
     }),
     maxHopLimit: maxHopLimitParam(),
     exemptionTagKey: exemptionTagKeyParam,
+    maxExemptionDays: maxExemptionDaysParam,
     acceptInheritedDefaults: acceptInheritedDefaultsParam,
   },
 };

@@ -110,7 +110,7 @@ function fixes(subject: LaunchTemplateSubject, source: CheckedVersion, maxHopLim
 
 /** Judges a launch template's $Default and/or $Latest version: each must require IMDSv2. */
 export function evaluate(subject: LaunchTemplateSubject, params: LaunchTemplateParameters, now: Date): Verdict {
-  const gate = exemptionGate(subject.tags, params.exemptionTagKey, now);
+  const gate = exemptionGate(subject.tags, params.exemptionTagKey, now, params.maxExemptionDays);
   if (gate.exempt) return gate.exempt;
   const exemptionNote = gate.note;
 

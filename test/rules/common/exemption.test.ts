@@ -1,4 +1,4 @@
-import { describeActiveExemption, describeFailedExemption, readExemption, type Exemption } from '../../../lambda/rules/common/exemption';
+import { describeActiveExemption, describeFailedExemption, exemptionGate, readExemption, type Exemption } from '../../../lambda/rules/common/exemption';
 
 const KEY = 'imdsv2-exempt';
 const NOW = new Date('2026-06-15T12:00:00Z');
@@ -69,5 +69,27 @@ describe('exemption texts', () => {
     expect(describeFailedExemption({ kind: 'expired', until: '2026-01-01' }, KEY)).toMatch(/expired 2026-01-01/);
     expect(describeFailedExemption({ kind: 'invalid', value: 'soon' }, KEY)).toMatch(/"soon" unreadable/);
     expect(describeFailedExemption({ kind: 'none' }, KEY)).toBeUndefined();
+  });
+});
+
+describe('maxExemptionDays: a horizon for exemption tags', () => {
+  const tags = (v: string) => ({ [KEY]: v });
+  test.each<[string, string, number | undefined, Exemption['kind']]>([
+    ['Active: within the horizon (30 days ahead, max 90)', '2026-07-15', 90, 'active'],
+    ['Active: exactly at the horizon (the end of 2026-09-12 is 89.5 days ahead, max 90)', '2026-09-12', 90, 'active'],
+    ['Invalid: one day past the horizon', '2026-09-14', 90, 'invalid'],
+    ['Invalid: a century ahead', '2126-06-15 forever', 90, 'invalid'],
+    ['Active: a century ahead with no horizon set (the default)', '2126-06-15', undefined, 'active'],
+    ['Expired: a past date is expired whatever the horizon', '2026-01-01', 90, 'expired'],
+  ])('%s', (_name, value, maxDays, kind) => {
+    expect(readExemption(tags(value), KEY, NOW, maxDays).kind).toBe(kind);
+  });
+
+  test('Invalid: the annotation says the tag was ignored for being too far ahead, and the gate does not exempt', () => {
+    const e = readExemption(tags('2126-06-15 forever'), KEY, NOW, 90);
+    expect(e).toEqual({ kind: 'invalid', value: '2126-06-15 forever', beyondDays: 90 });
+    expect(describeFailedExemption(e, KEY)).toBe('Exemption imdsv2-exempt="2126-06-15 forever" ignored: more than 90 days ahead (maxExemptionDays).');
+    expect(exemptionGate(tags('2126-06-15'), KEY, NOW, 90)).toEqual({ note: expect.stringContaining('more than 90 days ahead') });
+    expect(exemptionGate(tags('2026-07-01'), KEY, NOW, 90).exempt).toMatchObject({ complianceType: 'NOT_APPLICABLE' });
   });
 });
