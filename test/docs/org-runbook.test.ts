@@ -175,3 +175,9 @@ test.each(COMMANDS.filter((c) => c.startsWith('npm run package:stackset')))('`%s
     rmSync(empty, { recursive: true, force: true });
   }
 });
+
+test('every CloudFormation deploy of the member template grants CAPABILITY_NAMED_IAM (its remediation roles have fixed names)', () => {
+  const deploys = COMMANDS.filter((c) => c.startsWith('aws cloudformation deploy') && c.includes('imdsv2-guard-member'));
+  expect(deploys.length).toBeGreaterThan(0);
+  expect(deploys.filter((c) => !/--capabilities[^-]*\bCAPABILITY_NAMED_IAM\b/.test(c))).toEqual([]);
+});
