@@ -11,11 +11,14 @@ export type ClientLoader<C> = () => new (config: ReturnType<typeof sdkClientConf
  * is created on first use, so a change event that only needs PutEvaluations creates none of them;
  * the launch-configuration bundle holds no EC2 client at all.
  *
- * The classes are imported statically, not `require`d on first use: esbuild inlines a `require`d
- * module lazily but then cannot tree-shake it or anything it imports, and EC2's schemas then come
- * whole (~900 KB instead of ~550 KB minified). Evaluated on the first EC2 call, they pushed the
- * 100,000-instance sweep at 128 MB from ~121 MB to ~135 MB peak RSS (`npm run bench`, same machine
- * and load), past the function's memory; loading them with the bundle keeps it at ~121 MB.
+ * `loadEc2Client` imports the class statically: it is evaluated with the bundle, with all of EC2's
+ * schemas (one module the client itself imports; esbuild keeps it whole, ~550 KB minified). The
+ * instance rule, whose change path needs no EC2 call, uses `loadEc2ClientOnFirstUse` instead: it
+ * `require`s ec2-instance-sdk.ts, which esbuild inlines in the same bundle wrapped in an init
+ * function, so the client, the schemas and the instance commands are evaluated on the first EC2 call.
+ * That module names single files of the SDK's ES build, not the package: a `require`d package index
+ * cannot be tree-shaken, and brought every EC2 command, paginator and waiter (~1.25 MB instead of
+ * ~0.94 MB), which pushed the 100,000-instance sweep at 128 MB from ~121 MB to ~135 MB peak RSS.
  */
 export interface ClientLoaders {
   readonly ec2?: ClientLoader<EC2Client>;

@@ -1,5 +1,6 @@
 import { KitError } from '../../kit/errors';
-import { DescribeInstancesCommand, paginateDescribeInstances, type Instance } from '@aws-sdk/client-ec2';
+import type { Instance } from '@aws-sdk/client-ec2';
+import { instanceSdk } from '../../kit/ec2-on-first-use';
 import type { ConfigurationItem } from '../../kit/configuration-item';
 import { isSmallFunction } from '../../kit/memory';
 import type { RuleContext } from '../../kit/rule-module';
@@ -38,6 +39,7 @@ export function subjectFromInstance(instance: Instance, region?: string): Instan
 
 async function describeOne(ctx: RuleContext<unknown>, instanceId: string): Promise<Instance | undefined> {
   try {
+    const { DescribeInstancesCommand } = instanceSdk();
     const out = await ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
     return out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
   } catch (e) {
@@ -72,12 +74,23 @@ export async function instanceFromItem(
   };
 }
 
-/** Every instance in the region, a page at a time (`instancePageSize`). */
+/**
+ * Every instance in the region, a page at a time (`instancePageSize`). The NextToken loop is written
+ * out rather than taken from the SDK's paginator: the paginator checks `client instanceof EC2Client`
+ * against its own copy of the class, and the command comes from the lazily loaded module
+ * (ec2-on-first-use.ts), which outside the bundle (tsx) is the SDK's ES build while the client may
+ * be its CommonJS build.
+ */
 export async function* instancePages(ctx: RuleContext<unknown>): AsyncGenerator<InstanceSubject[]> {
+  const { DescribeInstancesCommand } = instanceSdk();
+  const pageSize = instancePageSize();
+  let token: string | undefined;
   try {
-    for await (const page of paginateDescribeInstances({ client: ctx.clients.ec2, pageSize: instancePageSize() }, {})) {
+    do {
+      const page = await ctx.clients.ec2.send(new DescribeInstancesCommand({ MaxResults: pageSize, NextToken: token }));
+      token = page.NextToken;
       yield (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => subjectFromInstance(i, ctx.region));
-    }
+    } while (token);
   } catch (e) {
     if (e instanceof KitError) throw e;
     throw fetchError('DescribeInstances', e);

@@ -1,4 +1,4 @@
-import { loadEc2Client } from '../../kit/client-loaders';
+import { loadEc2ClientOnFirstUse } from '../../kit/ec2-on-first-use';
 import { resourceRuleHandlers } from '../../kit/create-handler';
 import type { ResourceRule } from '../../kit/rule-module';
 import { instanceRule, type InstanceParameters } from './definition';
@@ -15,4 +15,4 @@ export const rule: ResourceRule<InstanceParameters, InstanceSubject> = {
 };
 
 /** AWS Config invokes `handler`: parse → complete → evaluate → PutEvaluations; returns what was sent. */
-export const { handler, makeHandler } = resourceRuleHandlers(rule, { ec2: loadEc2Client });
+export const { handler, makeHandler } = resourceRuleHandlers(rule, { ec2: loadEc2ClientOnFirstUse });
