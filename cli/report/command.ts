@@ -1,8 +1,8 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { parseArgs } from 'node:util';
 import type { Io } from '../io';
 import { accountStatuses } from '../org/fan-out';
-import { DEFAULTS, FORMATS, MAX_CONCURRENCY, type Format } from '../scan/args';
+import { connection, CONNECTION_OPTIONS, endpointUrl, format, MAX_CONCURRENCY, parseOptions, region, stringValue } from '../common/args';
+import { DEFAULTS, FORMATS, type Format } from '../scan/args';
 import { checkProfileExists, profileCredentials, profileInEffect } from '../scan/credentials';
 import { ConfigError, ScanAbort, toScanAbort, UsageError } from '../scan/errors';
 import { render, regionsOf } from '../scan/command';
@@ -45,51 +45,32 @@ interface ReportArgs {
 }
 
 function parse(argv: readonly string[]): ReportArgs {
-  let v: Record<string, string | boolean | undefined>;
-  try {
-    v = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        aggregator: { type: 'string' },
-        region: { type: 'string' },
-        profile: { type: 'string' },
-        'endpoint-url': { type: 'string' },
-        format: { type: 'string' },
-        all: { type: 'boolean' },
-        concurrency: { type: 'string' },
-        'max-attempts': { type: 'string' },
-      },
-    }).values as Record<string, string | boolean | undefined>;
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
-  const int = (name: string, fallback: number, max: number) => {
-    const raw = v[name] as string | undefined;
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > max) throw new UsageError(`--${name}: expected an integer from 1 to ${max}, got "${raw}"`);
-    return Number(raw);
-  };
-  const format = String(v.format ?? DEFAULTS.format).toLowerCase();
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got "${v.format}"`);
-  const aggregator = (v.aggregator as string | undefined)?.trim();
+  const v = parseOptions(argv, {
+    ...CONNECTION_OPTIONS,
+    aggregator: { type: 'string' },
+    // The aggregator's region: one, not scan's list.
+    region: { type: 'string' },
+    all: { type: 'boolean' },
+  });
+  const outputFormat = format(v, FORMATS, DEFAULTS.format);
+  const aggregator = stringValue(v, 'aggregator')?.trim();
   if (v.help !== true) {
     if (!aggregator) throw new UsageError('--aggregator NAME is required');
     // AWS Config: 1-256 characters of [\w-].
     if (!/^[\w-]{1,256}$/.test(aggregator)) throw new UsageError(`--aggregator: "${aggregator}" is not an aggregator name (letters, digits, _ and -)`);
   }
+  const endpoint = endpointUrl(v);
+  const { profile, concurrency, maxAttempts } = connection(v, DEFAULTS);
   return {
     help: v.help === true,
     aggregator,
-    region: (v.region as string | undefined)?.trim() || undefined,
-    profile: (v.profile as string | undefined)?.trim() || undefined,
-    endpointUrl: (v['endpoint-url'] as string | undefined)?.trim() || undefined,
-    format: format as Format,
+    region: region('region', stringValue(v, 'region')),
+    profile,
+    endpointUrl: endpoint,
+    format: outputFormat,
     all: v.all === true,
-    concurrency: int('concurrency', DEFAULTS.concurrency, MAX_CONCURRENCY),
-    maxAttempts: int('max-attempts', DEFAULTS.maxAttempts, 20),
+    concurrency,
+    maxAttempts,
   };
 }
 
