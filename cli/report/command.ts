@@ -3,10 +3,11 @@ import type { Io } from '../io';
 import { accountStatuses } from '../org/fan-out';
 import { connection, CONNECTION_OPTIONS, endpointUrl, format, MAX_CONCURRENCY, parseOptions, region, stringValue } from '../common/args';
 import { DEFAULTS, FORMATS, type Format } from '../scan/args';
-import { checkProfileExists, profileCredentials, profileInEffect } from '../scan/credentials';
-import { ConfigError, ScanAbort, toScanAbort, UsageError } from '../scan/errors';
-import { render, regionsOf } from '../scan/command';
-import { EXIT, exitCodeFor, rank, type ExitCode, type ScanReport } from '../scan/report';
+import { argumentsOrExit, callerCredentials, fail } from '../common/command';
+import { clientSettings } from '../scan/clients';
+import { ConfigError, toScanAbort, UsageError } from '../scan/errors';
+import { regionsOf, writeReport } from '../scan/command';
+import { exitCodeFor, rank, type ExitCode, type ScanReport } from '../scan/report';
 import { AggregatorNotFoundError, readAggregator } from './aggregator';
 
 export function reportHelp(): string {
@@ -76,27 +77,12 @@ function parse(argv: readonly string[]): ReportArgs {
 
 /** `imdsv2-guard report --aggregator NAME`. */
 export async function runReport(argv: readonly string[], io: Io, now: () => Date = () => new Date()): Promise<ExitCode> {
-  let args: ReportArgs;
+  const args = argumentsOrExit(io, 'report', argv, parse, reportHelp);
+  if (typeof args === 'number') return args;
+  let config: ConfigServiceClient | undefined;
   try {
-    args = parse(argv);
-  } catch (e) {
-    return fail(io, toScanAbort(e));
-  }
-  if (args.help) {
-    io.stdout.write(`${reportHelp()}\n`);
-    return EXIT.ok;
-  }
-  const profile = profileInEffect(args.profile);
-  const config = new ConfigServiceClient({
-    region: args.region,
-    profile: args.profile,
-    endpoint: args.endpointUrl,
-    credentials: profile ? profileCredentials(profile) : undefined,
-    maxAttempts: args.maxAttempts,
-    retryMode: 'adaptive',
-  });
-  try {
-    if (profile) checkProfileExists(profile, args.profile !== undefined);
+    const credentials = callerCredentials(args.profile);
+    config = new ConfigServiceClient(clientSettings({ profile: args.profile, endpoint: args.endpointUrl, maxAttempts: args.maxAttempts, credentials }, args.region));
     const started = now();
     let read;
     try {
@@ -117,21 +103,15 @@ export async function runReport(argv: readonly string[], io: Io, now: () => Date
       parameters: {},
       findings: rank(read.findings),
     };
-    io.stdout.write(render(report, args, io.stdout.isTTY ? io.stdout.columns : undefined));
+    writeReport(io, report, args);
     const failed = read.outcomes.filter((o) => o.status === 'failed');
     if (failed.length > 0) {
       io.stderr.write(`imdsv2-guard report: incomplete: ${failed.length} of ${read.outcomes.length} account/regions could not be read:\n${failed.map((f) => `  account ${f.accountId} (${f.region}): ${f.reason}\n`).join('')}`);
     }
     return exitCodeFor(read.findings, read.outcomes);
   } catch (e) {
-    return fail(io, toScanAbort(e));
+    return fail(io, 'report', toScanAbort(e));
   } finally {
-    config.destroy();
+    config?.destroy();
   }
-}
-
-function fail(io: Io, error: ScanAbort): 2 {
-  const hint = error instanceof UsageError ? '\nRun "imdsv2-guard report --help" for usage.' : '';
-  io.stderr.write(`imdsv2-guard report: ${error.message}${hint}\n`);
-  return 2;
 }
