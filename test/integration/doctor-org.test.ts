@@ -42,7 +42,7 @@ interface JsonReport {
 beforeAll(async () => {
   moto = await startMoto();
   front = await startFront({ upstream: moto.url });
-  await createOrganization(moto.url, accounts, { region: REGION });
+  await createOrganization(moto.url, accounts, REGION);
   // "recording": a recorder of every type, on, with a delivery channel; "bare": nothing.
   const config = new ConfigServiceClient({ ...base(), credentials: await memberCredentials(accounts.recording) });
   await config.send(new PutConfigurationRecorderCommand({ ConfigurationRecorder: { name: 'default', roleARN: `arn:aws:iam::${accounts.recording}:role/config`, recordingGroup: { allSupported: true } } }));

@@ -74,21 +74,15 @@ export async function memberCredentials(endpoint: string, accountId: string, rol
 
 /**
  * An organization in moto (the default account 123456789012 as management), with one member
- * account per name, in order; fills `accounts[name]` with each new account's id and calls `each`
- * right after creating it (moto draws account ids and keys from one random sequence, so a test that
- * seeds each account as it comes keeps the ids it was written against).
+ * account per name, in order; fills `accounts[name]` with each new account's id (moto draws them at
+ * random: a test must not rely on how they sort).
  */
-export async function createOrganization<K extends string>(
-  endpoint: string,
-  accounts: Record<K, string>,
-  options: { readonly region?: string; readonly each?: (name: K, accountId: string) => Promise<void> } = {},
-): Promise<void> {
-  const org = new OrganizationsClient({ region: options.region ?? 'us-east-1', endpoint, credentials: TESTING, maxAttempts: 2 });
+export async function createOrganization<K extends string>(endpoint: string, accounts: Record<K, string>, region = 'us-east-1'): Promise<void> {
+  const org = new OrganizationsClient({ region, endpoint, credentials: TESTING, maxAttempts: 2 });
   try {
     await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
     for (const name of Object.keys(accounts) as K[]) {
       accounts[name] = (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }))).CreateAccountStatus!.AccountId!;
-      await options.each?.(name, accounts[name]);
     }
   } finally {
     org.destroy();
