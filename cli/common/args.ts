@@ -151,3 +151,45 @@ export function targetSelection(values: Values): TargetSelection {
     throw e;
   }
 }
+
+/** The flags scan and doctor share, parsed: connection, output format, regions, accounts. */
+export interface SharedArgs<F extends string> {
+  readonly help: boolean;
+  readonly profile?: string;
+  /** Regions named with --region; empty means the configured default region. */
+  readonly regions: readonly string[];
+  /** `--region all`: every region enabled in the account. */
+  readonly allRegions: boolean;
+  readonly endpointUrl?: string;
+  /** Accounts: the caller's own (default), --org, or --account ids, with --role-name / --external-id. */
+  readonly selection: TargetSelection;
+  readonly concurrency: number;
+  readonly maxAttempts: number;
+  readonly format: F;
+}
+
+/**
+ * CONNECTION_OPTIONS, REGIONS_OPTION and TARGET_OPTIONS, validated in that order: regions, format,
+ * endpoint, then (`rest()`, the command's own flags, checked in between) accounts and connection.
+ */
+export function sharedArgs<F extends string, R>(
+  values: Values,
+  formats: readonly F[],
+  defaults: { readonly format: F; readonly concurrency: number; readonly maxAttempts: number },
+  rest: () => R,
+): SharedArgs<F> & { readonly rest: R } {
+  const named = regions(values);
+  const outputFormat = format(values, formats, defaults.format);
+  const endpoint = endpointUrl(values);
+  const own = rest();
+  const selection = targetSelection(values);
+  return {
+    help: values.help === true,
+    ...named,
+    format: outputFormat,
+    endpointUrl: endpoint,
+    selection,
+    ...connection(values, defaults),
+    rest: own,
+  };
+}

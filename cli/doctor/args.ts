@@ -1,40 +1,17 @@
 import type { RuleDefinition } from '../../lambda/kit/rule-definition';
 import { RULES } from '../../lambda/rules/catalog';
-import {
-  connection,
-  CONNECTION_OPTIONS,
-  endpointUrl,
-  format,
-  nonEmpty,
-  parseOptions,
-  region,
-  regions,
-  REGIONS_OPTION,
-  stringValue,
-  TARGET_OPTIONS,
-  targetSelection,
-} from '../common/args';
-import type { TargetSelection } from '../org/targets';
+import { CONNECTION_OPTIONS, nonEmpty, parseOptions, region, REGIONS_OPTION, sharedArgs, stringValue, TARGET_OPTIONS, type SharedArgs } from '../common/args';
 import { UsageError } from '../scan/errors';
 
 export const DOCTOR_FORMATS = ['table', 'json'] as const;
 export type DoctorFormat = (typeof DOCTOR_FORMATS)[number];
 
-export interface DoctorArgs {
-  readonly help: boolean;
-  readonly profile?: string;
-  readonly regions: readonly string[];
-  readonly allRegions: boolean;
-  readonly endpointUrl?: string;
-  readonly concurrency: number;
-  readonly maxAttempts: number;
-  readonly format: DoctorFormat;
+/** The shared flags (accounts as for scan: --org, or --account ids, with --role-name / --external-id), and doctor's own. */
+export interface DoctorArgs extends SharedArgs<DoctorFormat> {
   readonly ruleNamePrefix: string;
   readonly rules: ReadonlyArray<RuleDefinition<unknown>>;
   readonly requireSecurityHub: boolean;
   readonly stackSet?: { readonly name: string; readonly region?: string; readonly callAs: 'SELF' | 'DELEGATED_ADMIN' };
-  /** Accounts to check: the caller's own (default), --org, or --account ids, with --role-name / --external-id (as scan). */
-  readonly selection: TargetSelection;
 }
 
 export const DOCTOR_DEFAULTS = { concurrency: 4, maxAttempts: 6, format: 'table' as DoctorFormat };
@@ -58,45 +35,32 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
     'call-as': { type: 'string' },
   });
   const str = (k: string) => stringValue(v, k);
-  const { regions: named, allRegions } = regions(v);
-  const outputFormat = format(v, DOCTOR_FORMATS, DOCTOR_DEFAULTS.format);
-  const endpoint = endpointUrl(v);
+  const { rest, ...shared } = sharedArgs(v, DOCTOR_FORMATS, DOCTOR_DEFAULTS, (): Omit<DoctorArgs, keyof SharedArgs<DoctorFormat>> => {
+    const prefix = str('rule-name-prefix') ?? '';
+    if (!PREFIX.test(prefix)) throw new UsageError(`--rule-name-prefix: "${prefix}" is not a rule name prefix (letters, digits, "-" and "_", as imdsv2-guard:ruleNamePrefix)`);
 
-  const prefix = str('rule-name-prefix') ?? '';
-  if (!PREFIX.test(prefix)) throw new UsageError(`--rule-name-prefix: "${prefix}" is not a rule name prefix (letters, digits, "-" and "_", as imdsv2-guard:ruleNamePrefix)`);
+    let rules: ReadonlyArray<RuleDefinition<unknown>> = RULES;
+    const ruleList = nonEmpty('rules', str('rules'));
+    if (ruleList !== undefined) {
+      const ids = ruleList.split(',').map((s) => s.trim()).filter(Boolean);
+      const unknownIds = ids.filter((id) => !RULES.some((r) => r.id === id));
+      if (unknownIds.length > 0) throw new UsageError(`--rules: unknown rule id(s) ${unknownIds.join(', ')} (expected ${RULES.map((r) => r.id).join(', ')})`);
+      rules = RULES.filter((r) => ids.includes(r.id));
+    }
 
-  let rules: ReadonlyArray<RuleDefinition<unknown>> = RULES;
-  const ruleList = nonEmpty('rules', str('rules'));
-  if (ruleList !== undefined) {
-    const ids = ruleList.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknownIds = ids.filter((id) => !RULES.some((r) => r.id === id));
-    if (unknownIds.length > 0) throw new UsageError(`--rules: unknown rule id(s) ${unknownIds.join(', ')} (expected ${RULES.map((r) => r.id).join(', ')})`);
-    rules = RULES.filter((r) => ids.includes(r.id));
-  }
+    const stackSetName = nonEmpty('stack-set', str('stack-set'));
+    if (stackSetName !== undefined && !STACK_SET_NAME.test(stackSetName)) throw new UsageError(`--stack-set: "${stackSetName}" is not a StackSet name (a letter, then letters, digits and hyphens)`);
+    const stackSetRegion = region('stack-set-region', str('stack-set-region'));
+    const callAs = (nonEmpty('call-as', str('call-as')) ?? 'SELF').toUpperCase();
+    if (callAs !== 'SELF' && callAs !== 'DELEGATED_ADMIN') throw new UsageError(`--call-as: expected SELF or DELEGATED_ADMIN, got "${str('call-as')}"`);
+    if (stackSetName === undefined && (stackSetRegion !== undefined || str('call-as') !== undefined)) throw new UsageError('--stack-set-region and --call-as only apply with --stack-set');
+    return {
+      ruleNamePrefix: prefix,
+      rules,
+      requireSecurityHub: v['no-security-hub'] !== true,
+      stackSet: stackSetName ? { name: stackSetName, region: stackSetRegion, callAs } : undefined,
+    };
+  });
 
-  const stackSetName = nonEmpty('stack-set', str('stack-set'));
-  if (stackSetName !== undefined && !STACK_SET_NAME.test(stackSetName)) throw new UsageError(`--stack-set: "${stackSetName}" is not a StackSet name (a letter, then letters, digits and hyphens)`);
-  const stackSetRegion = region('stack-set-region', str('stack-set-region'));
-  const callAs = (nonEmpty('call-as', str('call-as')) ?? 'SELF').toUpperCase();
-  if (callAs !== 'SELF' && callAs !== 'DELEGATED_ADMIN') throw new UsageError(`--call-as: expected SELF or DELEGATED_ADMIN, got "${str('call-as')}"`);
-  if (stackSetName === undefined && (stackSetRegion !== undefined || str('call-as') !== undefined)) throw new UsageError('--stack-set-region and --call-as only apply with --stack-set');
-
-  const selection = targetSelection(v);
-  const { profile, concurrency, maxAttempts } = connection(v, DOCTOR_DEFAULTS);
-
-  return {
-    help: v.help === true,
-    selection,
-    profile,
-    regions: named,
-    allRegions,
-    endpointUrl: endpoint,
-    concurrency,
-    maxAttempts,
-    format: outputFormat,
-    ruleNamePrefix: prefix,
-    rules,
-    requireSecurityHub: v['no-security-hub'] !== true,
-    stackSet: stackSetName ? { name: stackSetName, region: stackSetRegion, callAs } : undefined,
-  };
+  return { ...shared, ...rest };
 }

@@ -3,23 +3,7 @@ import { autoScalingGroupRule, type AutoScalingGroupParameters } from '../../lam
 import { instanceRule, type InstanceParameters } from '../../lambda/rules/imdsv2-instance/definition';
 import { launchConfigurationRule, type LaunchConfigurationParameters } from '../../lambda/rules/imdsv2-launch-configuration/definition';
 import { launchTemplateRule, type LaunchTemplateParameters } from '../../lambda/rules/imdsv2-launch-template/definition';
-import {
-  connection,
-  CONNECTION_OPTIONS,
-  endpointUrl,
-  format,
-  integer,
-  MAX_CONCURRENCY,
-  nonEmpty,
-  parseOptions,
-  regions,
-  REGIONS_OPTION,
-  stringValue,
-  TARGET_OPTIONS,
-  targetSelection,
-  type Options,
-} from '../common/args';
-import type { TargetSelection } from '../org/targets';
+import { CONNECTION_OPTIONS, integer, MAX_CONCURRENCY, nonEmpty, parseOptions, REGIONS_OPTION, sharedArgs, stringValue, TARGET_OPTIONS, type Options, type SharedArgs } from '../common/args';
 import { UsageError } from './errors';
 import { parseRuleFlags, RULE_FLAGS, type RuleFlagValues } from './rule-flags';
 
@@ -35,19 +19,7 @@ export interface ScanParameters {
   readonly accountDefaults: AccountDefaultsParameters;
 }
 
-export interface ScanArgs {
-  readonly help: boolean;
-  readonly profile?: string;
-  /** Regions named with --region; empty means the configured default region. */
-  readonly regions: readonly string[];
-  /** `--region all`: every region enabled in the account. */
-  readonly allRegions: boolean;
-  readonly endpointUrl?: string;
-  /** Accounts to scan: the caller's own (default), --org, or --account ids, with --role-name / --external-id. */
-  readonly selection: TargetSelection;
-  readonly concurrency: number;
-  readonly maxAttempts: number;
-  readonly format: Format;
+export interface ScanArgs extends SharedArgs<Format> {
   /** List every resource, not only the ones that need work. */
   readonly all: boolean;
   readonly ownerTag: string;
@@ -100,37 +72,26 @@ function options(): Options {
 export function parseScanArgs(argv: readonly string[]): ScanArgs {
   const v = parseOptions(argv, options());
   const str = (k: string) => stringValue(v, k);
-  const { regions: named, allRegions } = regions(v);
-  const outputFormat = format(v, FORMATS, DEFAULTS.format);
-  const endpoint = endpointUrl(v);
-
-  const ruleFlags: Record<string, string | boolean | undefined> = {};
-  for (const f of RULE_FLAGS) {
-    if (f.kind === 'boolean') {
-      const on = v[f.flag] === true;
-      const off = v[`no-${f.flag}`] === true;
-      if (on && off) throw new UsageError(`--${f.flag} and --no-${f.flag} contradict each other`);
-      ruleFlags[f.flag] = on ? 'true' : off ? 'false' : undefined;
-    } else {
-      ruleFlags[f.flag] = nonEmpty(f.flag, str(f.flag));
+  const { rest, ...shared } = sharedArgs(v, FORMATS, DEFAULTS, () => {
+    const ruleFlags: Record<string, string | boolean | undefined> = {};
+    for (const f of RULE_FLAGS) {
+      if (f.kind === 'boolean') {
+        const on = v[f.flag] === true;
+        const off = v[`no-${f.flag}`] === true;
+        if (on && off) throw new UsageError(`--${f.flag} and --no-${f.flag} contradict each other`);
+        ruleFlags[f.flag] = on ? 'true' : off ? 'false' : undefined;
+      } else {
+        ruleFlags[f.flag] = nonEmpty(f.flag, str(f.flag));
+      }
     }
-  }
-  const usageDays = integer('usage-days', str('usage-days'), DEFAULTS.usageDays, 1, MAX_USAGE_DAYS);
-  if (str('usage-days') !== undefined && v.usage !== true) throw new UsageError('--usage-days only applies with --usage');
-
-  const selection = targetSelection(v);
-  const { profile, concurrency, maxAttempts } = connection(v, DEFAULTS);
+    const usageDays = integer('usage-days', str('usage-days'), DEFAULTS.usageDays, 1, MAX_USAGE_DAYS);
+    if (str('usage-days') !== undefined && v.usage !== true) throw new UsageError('--usage-days only applies with --usage');
+    return { ruleFlags, usageDays };
+  });
+  const { ruleFlags, usageDays } = rest;
 
   return {
-    help: v.help === true,
-    selection,
-    profile,
-    regions: named,
-    allRegions,
-    endpointUrl: endpoint,
-    concurrency,
-    maxAttempts,
-    format: outputFormat,
+    ...shared,
     all: v.all === true,
     ownerTag: nonEmpty('owner-tag', str('owner-tag')) ?? DEFAULTS.ownerTag,
     usage: v.usage === true,
