@@ -1,25 +1,16 @@
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import type { Io } from '../io';
 import { fanOut } from '../org/fan-out';
-import { isMultiAccount, resolveTargets, TargetListingError, type AccountTarget } from '../org/targets';
-import { ScanAbort, toScanAbort, UsageError } from '../scan/errors';
-import { parseDoctorArgs, type DoctorArgs } from './args';
+import { argumentsOrExit, commandTargets, fail, homeRegion } from '../common/command';
+import { isMultiAccount, type AccountTarget } from '../org/targets';
+import { ScanAbort, toScanAbort } from '../scan/errors';
+import { parseDoctorArgs } from './args';
 import { checkTarget } from './checks';
 import { DoctorClientPool } from './clients';
 import { formatDoctorJson, formatDoctorTable } from './format';
 import { doctorHelp } from './help';
 import { exitCodeFor, type DoctorReport, type StackSetReport, type TargetReport } from './report';
 import { stackSetStatus } from './stack-set';
-
-/** The region the SDK would use by default (AWS_REGION, the profile's region), or undefined. */
-async function configuredRegion(pool: DoctorClientPool): Promise<string | undefined> {
-  try {
-    return await pool.ec2().config.region();
-  } catch (e) {
-    if (/profile/i.test((e as Error)?.message ?? '') && pool.options.profile) throw e;
-    return undefined;
-  }
-}
 
 /** `--region all`: the regions DescribeRegions lists as enabled for that account. */
 async function enabledRegions(pool: DoctorClientPool, home: string, account: AccountTarget): Promise<string[]> {
@@ -34,30 +25,12 @@ async function enabledRegions(pool: DoctorClientPool, home: string, account: Acc
  * ready, with its reason and fix. 0 ready, 1 not ready, 2 usage or no usable credentials.
  */
 export async function runDoctor(argv: readonly string[], io: Io, now: () => Date = () => new Date()): Promise<0 | 1 | 2> {
-  let args: DoctorArgs;
-  try {
-    args = parseDoctorArgs(argv);
-  } catch (e) {
-    return fail(io, toScanAbort(e));
-  }
-  if (args.help) {
-    io.stdout.write(`${doctorHelp(io.stdout.columns ?? 100)}\n`);
-    return 0;
-  }
+  const args = argumentsOrExit(io, 'doctor', argv, parseDoctorArgs, () => doctorHelp(io.stdout.columns ?? 100));
+  if (typeof args === 'number') return args;
   const pool = new DoctorClientPool({ profile: args.profile, endpoint: args.endpointUrl, maxAttempts: args.maxAttempts });
   try {
-    const configured = await configuredRegion(pool).catch((e: unknown) => {
-      throw toScanAbort(e);
-    });
-    const home = configured ?? args.regions[0] ?? (args.allRegions ? 'us-east-1' : undefined);
-    if (!home) throw toScanAbort(new Error('Region is missing'));
-    let targets: AccountTarget[];
-    try {
-      ({ targets } = await resolveTargets(args.selection, { sts: pool.sts(home), organizations: () => pool.organizations(home) }));
-    } catch (e) {
-      if (e instanceof TargetListingError) throw new ScanAbort(e.message, { cause: e });
-      throw toScanAbort(e, home);
-    }
+    const { home } = await homeRegion(pool, args);
+    const { targets } = await commandTargets(args.selection, pool, home);
 
     const started = now();
     const options = { rules: args.rules, ruleNamePrefix: args.ruleNamePrefix, requireSecurityHub: args.requireSecurityHub, now: started };
@@ -93,14 +66,8 @@ export async function runDoctor(argv: readonly string[], io: Io, now: () => Date
     io.stdout.write(args.format === 'json' ? formatDoctorJson(report) : formatDoctorTable(report));
     return exitCodeFor(report);
   } catch (e) {
-    return fail(io, toScanAbort(e));
+    return fail(io, 'doctor', toScanAbort(e));
   } finally {
     pool.destroy();
   }
-}
-
-function fail(io: Io, error: ScanAbort): 2 {
-  const hint = error instanceof UsageError ? '\nRun "imdsv2-guard doctor --help" for usage.' : '';
-  io.stderr.write(`imdsv2-guard doctor: ${error.message}${hint}\n`);
-  return 2;
 }

@@ -1,12 +1,13 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { parseArgs } from 'node:util';
 import type { Io } from '../io';
 import { accountStatuses } from '../org/fan-out';
-import { DEFAULTS, FORMATS, MAX_CONCURRENCY, type Format } from '../scan/args';
-import { checkProfileExists, profileCredentials, profileInEffect } from '../scan/credentials';
-import { ConfigError, ScanAbort, toScanAbort, UsageError } from '../scan/errors';
-import { render, regionsOf } from '../scan/command';
-import { EXIT, exitCodeFor, rank, type ExitCode, type ScanReport } from '../scan/report';
+import { connection, CONNECTION_OPTIONS, endpointUrl, format, MAX_CONCURRENCY, parseOptions, region, stringValue } from '../common/args';
+import { DEFAULTS, FORMATS, type Format } from '../scan/args';
+import { argumentsOrExit, callerCredentials, fail } from '../common/command';
+import { clientSettings } from '../scan/clients';
+import { ConfigError, toScanAbort, UsageError } from '../scan/errors';
+import { regionsOf, writeReport } from '../scan/command';
+import { exitCodeFor, rank, type ExitCode, type ScanReport } from '../scan/report';
 import { AggregatorNotFoundError, readAggregator } from './aggregator';
 
 export function reportHelp(): string {
@@ -45,77 +46,43 @@ interface ReportArgs {
 }
 
 function parse(argv: readonly string[]): ReportArgs {
-  let v: Record<string, string | boolean | undefined>;
-  try {
-    v = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        aggregator: { type: 'string' },
-        region: { type: 'string' },
-        profile: { type: 'string' },
-        'endpoint-url': { type: 'string' },
-        format: { type: 'string' },
-        all: { type: 'boolean' },
-        concurrency: { type: 'string' },
-        'max-attempts': { type: 'string' },
-      },
-    }).values as Record<string, string | boolean | undefined>;
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
-  const int = (name: string, fallback: number, max: number) => {
-    const raw = v[name] as string | undefined;
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > max) throw new UsageError(`--${name}: expected an integer from 1 to ${max}, got "${raw}"`);
-    return Number(raw);
-  };
-  const format = String(v.format ?? DEFAULTS.format).toLowerCase();
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got "${v.format}"`);
-  const aggregator = (v.aggregator as string | undefined)?.trim();
+  const v = parseOptions(argv, {
+    ...CONNECTION_OPTIONS,
+    aggregator: { type: 'string' },
+    // The aggregator's region: one, not scan's list.
+    region: { type: 'string' },
+    all: { type: 'boolean' },
+  });
+  const outputFormat = format(v, FORMATS, DEFAULTS.format);
+  const aggregator = stringValue(v, 'aggregator')?.trim();
   if (v.help !== true) {
     if (!aggregator) throw new UsageError('--aggregator NAME is required');
     // AWS Config: 1-256 characters of [\w-].
     if (!/^[\w-]{1,256}$/.test(aggregator)) throw new UsageError(`--aggregator: "${aggregator}" is not an aggregator name (letters, digits, _ and -)`);
   }
+  const endpoint = endpointUrl(v);
+  const { profile, concurrency, maxAttempts } = connection(v, DEFAULTS);
   return {
     help: v.help === true,
     aggregator,
-    region: (v.region as string | undefined)?.trim() || undefined,
-    profile: (v.profile as string | undefined)?.trim() || undefined,
-    endpointUrl: (v['endpoint-url'] as string | undefined)?.trim() || undefined,
-    format: format as Format,
+    region: region('region', stringValue(v, 'region')),
+    profile,
+    endpointUrl: endpoint,
+    format: outputFormat,
     all: v.all === true,
-    concurrency: int('concurrency', DEFAULTS.concurrency, MAX_CONCURRENCY),
-    maxAttempts: int('max-attempts', DEFAULTS.maxAttempts, 20),
+    concurrency,
+    maxAttempts,
   };
 }
 
 /** `imdsv2-guard report --aggregator NAME`. */
 export async function runReport(argv: readonly string[], io: Io, now: () => Date = () => new Date()): Promise<ExitCode> {
-  let args: ReportArgs;
+  const args = argumentsOrExit(io, 'report', argv, parse, reportHelp);
+  if (typeof args === 'number') return args;
+  let config: ConfigServiceClient | undefined;
   try {
-    args = parse(argv);
-  } catch (e) {
-    return fail(io, toScanAbort(e));
-  }
-  if (args.help) {
-    io.stdout.write(`${reportHelp()}\n`);
-    return EXIT.ok;
-  }
-  const profile = profileInEffect(args.profile);
-  const config = new ConfigServiceClient({
-    region: args.region,
-    profile: args.profile,
-    endpoint: args.endpointUrl,
-    credentials: profile ? profileCredentials(profile) : undefined,
-    maxAttempts: args.maxAttempts,
-    retryMode: 'adaptive',
-  });
-  try {
-    if (profile) checkProfileExists(profile, args.profile !== undefined);
+    const credentials = callerCredentials(args.profile);
+    config = new ConfigServiceClient(clientSettings({ profile: args.profile, endpoint: args.endpointUrl, maxAttempts: args.maxAttempts, credentials }, args.region));
     const started = now();
     let read;
     try {
@@ -136,21 +103,15 @@ export async function runReport(argv: readonly string[], io: Io, now: () => Date
       parameters: {},
       findings: rank(read.findings),
     };
-    io.stdout.write(render(report, args, io.stdout.isTTY ? io.stdout.columns : undefined));
+    writeReport(io, report, args);
     const failed = read.outcomes.filter((o) => o.status === 'failed');
     if (failed.length > 0) {
       io.stderr.write(`imdsv2-guard report: incomplete: ${failed.length} of ${read.outcomes.length} account/regions could not be read:\n${failed.map((f) => `  account ${f.accountId} (${f.region}): ${f.reason}\n`).join('')}`);
     }
     return exitCodeFor(read.findings, read.outcomes);
   } catch (e) {
-    return fail(io, toScanAbort(e));
+    return fail(io, 'report', toScanAbort(e));
   } finally {
-    config.destroy();
+    config?.destroy();
   }
-}
-
-function fail(io: Io, error: ScanAbort): 2 {
-  const hint = error instanceof UsageError ? '\nRun "imdsv2-guard report --help" for usage.' : '';
-  io.stderr.write(`imdsv2-guard report: ${error.message}${hint}\n`);
-  return 2;
 }

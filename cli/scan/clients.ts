@@ -52,7 +52,8 @@ export function tagFailures<C extends Stackable>(client: C, service: string): C 
   return client;
 }
 
-function common(options: ConnectionOptions, region: string | undefined, credentials?: AwsCredentialIdentityProvider) {
+/** A client's settings: the connection options, in `region`, with `credentials` (another account's) or the caller's. */
+export function clientSettings(options: ConnectionOptions, region: string | undefined, credentials?: AwsCredentialIdentityProvider) {
   return {
     region,
     // Another account's (assumed role) credentials win over the profile's; the profile still gives the region.
@@ -78,7 +79,7 @@ export class ClientPool {
 
   /** Clients in `region`, with `credentials` (another account's) or the caller's own chain. */
   forRegion(region: string, credentials?: AwsCredentialIdentityProvider): RegionClients {
-    const c = common(this.options, region, credentials);
+    const c = clientSettings(this.options, region, credentials);
     return {
       region,
       rules: {
@@ -93,15 +94,15 @@ export class ClientPool {
 
   /** An EC2 client in the given region, or in the configured default region when undefined. */
   ec2(region?: string, credentials?: AwsCredentialIdentityProvider): EC2Client {
-    return this.track(new EC2Client(common(this.options, region, credentials)), 'ec2');
+    return this.track(new EC2Client(clientSettings(this.options, region, credentials)), 'ec2');
   }
 
   organizations(region?: string): OrganizationsClient {
-    return this.track(new OrganizationsClient(common(this.options, region)), 'organizations');
+    return this.track(new OrganizationsClient(clientSettings(this.options, region)), 'organizations');
   }
 
   sts(region?: string): STSClient {
-    return this.track(new STSClient(common(this.options, region)), 'sts');
+    return this.track(new STSClient(clientSettings(this.options, region)), 'sts');
   }
 
   /** Destroys one target's clients as soon as it is done: an organization scan creates thousands. */

@@ -1,11 +1,11 @@
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import type { Io } from '../io';
 import { accountStatuses, type AccountStatus, type TargetOutcome } from '../org/fan-out';
-import { isMultiAccount, resolveTargets, TargetListingError, type AccountTarget } from '../org/targets';
+import { argumentsOrExit, callerCredentials, commandTargets, fail, homeRegion } from '../common/command';
+import { isMultiAccount, type AccountTarget } from '../org/targets';
 import { parseScanArgs, type ScanArgs } from './args';
 import { ClientPool } from './clients';
-import { checkProfileExists, profileCredentials, profileInEffect } from './credentials';
-import { ConfigError, ScanAbort, toScanAbort, UsageError } from './errors';
+import { ConfigError, ScanAbort, toScanAbort } from './errors';
 import { formatCsv } from './format/csv';
 import { formatHtml } from './format/html';
 import { formatJson } from './format/json';
@@ -32,6 +32,11 @@ export function render(report: ScanReport, options: { format: ScanArgs['format']
   }
 }
 
+/** The report on stdout, as wide as the terminal when stdout is one. */
+export function writeReport(io: Io, report: ScanReport, options: { format: ScanArgs['format']; all: boolean }): void {
+  io.stdout.write(render(report, options, io.stdout.isTTY ? io.stdout.columns : undefined));
+}
+
 /** Rule flags the user set, by parameter name, for the report header. */
 function givenParameters(args: ScanArgs): Record<string, string> {
   const out: Record<string, string> = {};
@@ -40,17 +45,6 @@ function givenParameters(args: ScanArgs): Record<string, string> {
     if (v !== undefined) out[f.parameter] = String(v);
   }
   return out;
-}
-
-/** The region the SDK would use by default (AWS_REGION, the profile's region), or undefined. */
-async function configuredRegion(pool: ClientPool): Promise<string | undefined> {
-  try {
-    return await pool.ec2().config.region();
-  } catch (e) {
-    // A profile that does not exist is the user's mistake, not "no region": say so.
-    if (/profile/i.test((e as Error)?.message ?? '') && pool.options.profile) throw e;
-    return undefined;
-  }
 }
 
 interface RegionInfo {
@@ -105,51 +99,26 @@ function failureLines(accounts: readonly AccountStatus[], prefix: string, multi:
  * failure goes to stderr.
  */
 export async function runScan(argv: readonly string[], io: Io, now: () => Date = () => new Date()): Promise<ExitCode> {
-  let args: ScanArgs;
-  try {
-    args = parseScanArgs(argv);
-  } catch (e) {
-    return fail(io, toScanAbort(e));
-  }
-  if (args.help) {
-    io.stdout.write(`${scanHelp(io.stdout.columns ?? 100)}\n`);
-    return EXIT.ok;
-  }
+  const args = argumentsOrExit(io, 'scan', argv, parseScanArgs, () => scanHelp(io.stdout.columns ?? 100));
+  if (typeof args === 'number') return args;
 
-  const profile = profileInEffect(args.profile);
+  let credentials: ReturnType<typeof callerCredentials>;
   try {
-    if (profile) checkProfileExists(profile, args.profile !== undefined);
+    credentials = callerCredentials(args.profile);
   } catch (e) {
-    return fail(io, toScanAbort(e));
+    return fail(io, 'scan', toScanAbort(e));
   }
-  const pool = new ClientPool({
-    profile: args.profile,
-    endpoint: args.endpointUrl,
-    maxAttempts: args.maxAttempts,
-    credentials: profile ? profileCredentials(profile) : undefined,
-  });
+  const pool = new ClientPool({ profile: args.profile, endpoint: args.endpointUrl, maxAttempts: args.maxAttempts, credentials });
   const progress = progressFor(io.stderr, args.progress !== false);
   try {
-    const configured = await configuredRegion(pool).catch((e: unknown) => {
-      throw toScanAbort(e);
-    });
-    const home = configured ?? args.regions[0] ?? (args.allRegions ? 'us-east-1' : undefined);
-    if (!home) throw toScanAbort(new Error('Region is missing'));
-
-    let caller: Awaited<ReturnType<typeof resolveTargets>>['caller'];
-    let targets: AccountTarget[];
-    try {
-      ({ caller, targets } = await resolveTargets(args.selection, { sts: pool.sts(home), organizations: () => pool.organizations(home) }));
-    } catch (e) {
-      if (e instanceof TargetListingError) throw new ScanAbort(e.message, { cause: e });
+    const { configured, home } = await homeRegion(pool, args);
+    const { caller, targets } = await commandTargets(args.selection, pool, home, (e) => {
       const host = unresolvedHost(e);
-      if (host !== undefined) {
-        if (args.endpointUrl) throw new ConfigError(`--endpoint-url: cannot resolve the host ${host}`, { cause: e });
-        const from = args.regions.includes(home) ? '--region' : 'AWS_REGION or your profile';
-        throw new ConfigError(`region "${home}" (from ${from}) does not exist: there is no ${host}`, { cause: e });
-      }
-      throw toScanAbort(e, home);
-    }
+      if (host === undefined) return undefined;
+      if (args.endpointUrl) return new ConfigError(`--endpoint-url: cannot resolve the host ${host}`, { cause: e });
+      const from = args.regions.includes(home) ? '--region' : 'AWS_REGION or your profile';
+      return new ConfigError(`region "${home}" (from ${from}) does not exist: there is no ${host}`, { cause: e });
+    });
 
     // A named region that does not exist is a usage error, told before anything is scanned.
     // Asked in the home region; if that is one of the named ones and cannot answer, in us-east-1.
@@ -220,7 +189,7 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
       parameters: givenParameters(args),
       findings: rank(findings),
     };
-    io.stdout.write(render(report, args, io.stdout.isTTY ? io.stdout.columns : undefined));
+    writeReport(io, report, args);
     const failed = outcomes.filter((o) => o.status === 'failed').length;
     if (failed > 0) {
       io.stderr.write(`imdsv2-guard scan: incomplete: ${failed} of ${outcomes.length} account/region${outcomes.length === 1 ? '' : 's'} not scanned:\n${failureLines(accounts, '  ', isMultiAccount(args.selection))}`);
@@ -228,7 +197,7 @@ export async function runScan(argv: readonly string[], io: Io, now: () => Date =
     return exitCodeFor(findings, outcomes);
   } catch (e) {
     progress.finish();
-    return fail(io, toScanAbort(e));
+    return fail(io, 'scan', toScanAbort(e));
   } finally {
     pool.destroy();
   }
@@ -246,10 +215,4 @@ function unresolvedHost(e: unknown): string | undefined {
 /** Regions in the order first seen (named order, or each account's sorted list), `*` left out. */
 export function regionsOf(outcomes: readonly TargetOutcome[]): string[] {
   return [...new Set(outcomes.map((o) => o.region).filter((r) => r !== '*'))];
-}
-
-function fail(io: Io, error: ScanAbort): 2 {
-  const hint = error instanceof UsageError ? '\nRun "imdsv2-guard scan --help" for usage.' : '';
-  io.stderr.write(`imdsv2-guard scan: ${error.message}${hint}\n`);
-  return 2;
 }

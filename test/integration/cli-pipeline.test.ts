@@ -1,9 +1,9 @@
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startFront, startMoto, type Front, type MotoServer } from './harness';
+import { cliEnv, runChild, startFront, startMoto, type ChildRun, type Front, type MotoServer } from './harness';
 
 /**
  * The CLI in a pipeline and in a terminal, run as users run it (the built bundle through
@@ -19,39 +19,9 @@ let moto: MotoServer;
 let front: Front;
 let dir: string;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** No AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED here: the CLI must keep the SDK's warning out itself. */
-function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  Object.assign(out, {
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete out[k];
-    else out[k] = v;
-  }
-  return out;
-}
-
-function sh(command: string, extra: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('/bin/bash', ['-c', command], { env: env(extra), cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
+function sh(command: string, extra: Record<string, string | undefined> = {}): Promise<ChildRun> {
+  return runChild('/bin/bash', ['-c', command], { env: cliEnv(extra, { config: join(dir, 'config'), credentials: join(dir, 'credentials') }) });
 }
 
 const cli = (args: string) => `node '${SHELL_BIN}' scan ${args}`;

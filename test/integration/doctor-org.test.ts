@@ -1,9 +1,7 @@
-import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigServiceClient, PutConfigurationRecorderCommand, PutDeliveryChannelCommand, StartConfigurationRecorderCommand } from '@aws-sdk/client-config-service';
 import { main } from '../../cli/imdsv2-guard';
 import { BufferStream } from '../../cli/io';
-import { sdkEnv, startFront, startMoto, withEnv, type Front, type MotoServer } from './harness';
+import { createOrganization, memberCredentials as assumeInMoto, sdkEnv, startFront, startMoto, withEnv, type Front, type MotoServer } from './harness';
 import { errorResponse } from './harness/protocol';
 
 /**
@@ -25,15 +23,8 @@ let front: Front;
 const accounts: Record<'recording' | 'bare' | 'legacy', string> = { recording: '', bare: '', legacy: '' };
 
 const base = () => ({ region: REGION, endpoint: moto.url, maxAttempts: 2 });
-const testing = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-async function memberCredentials(accountId: string) {
-  const sts = new STSClient({ ...base(), credentials: testing });
-  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${ROLE}`, RoleSessionName: 'seed' }));
-  sts.destroy();
-  const c = out.Credentials!;
-  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-}
+const memberCredentials = (accountId: string) => assumeInMoto(moto.url, accountId, ROLE, REGION);
 
 async function doctor(args: readonly string[]) {
   const stdout = new BufferStream();
@@ -51,12 +42,7 @@ interface JsonReport {
 beforeAll(async () => {
   moto = await startMoto();
   front = await startFront({ upstream: moto.url });
-  const org = new OrganizationsClient({ ...base(), credentials: testing });
-  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  for (const name of Object.keys(accounts) as Array<keyof typeof accounts>) {
-    accounts[name] = (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }))).CreateAccountStatus!.AccountId!;
-  }
-  org.destroy();
+  await createOrganization(moto.url, accounts, REGION);
   // "recording": a recorder of every type, on, with a delivery channel; "bare": nothing.
   const config = new ConfigServiceClient({ ...base(), credentials: await memberCredentials(accounts.recording) });
   await config.send(new PutConfigurationRecorderCommand({ ConfigurationRecorder: { name: 'default', roleARN: `arn:aws:iam::${accounts.recording}:role/config`, recordingGroup: { allSupported: true } } }));

@@ -1,5 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CloudFormationClient, CreateStackInstancesCommand, CreateStackSetCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -17,7 +16,7 @@ import { BufferStream } from '../../cli/io';
 import { configRuleName } from '../../lambda/kit/rule-definition';
 import { RULES } from '../../lambda/rules/catalog';
 import { zip } from '../../lib/stackset/zip';
-import { sdkEnv, startFront, startMoto, withEnv, type Front, type MotoServer } from './harness';
+import { runCli, sdkEnv, startFront, startMoto, withEnv, type Front, type MotoServer } from './harness';
 
 /**
  * `imdsv2-guard doctor` against moto through the harness front. moto 5.2.1 has the configuration
@@ -321,21 +320,7 @@ describe('doctor against moto (stand-ins: DescribeConfigRuleEvaluationStatus, De
   });
 
   test('Compliance: as users run it (node bin/imdsv2-guard.js doctor, a child process from the sources): ready region, exit 0', async () => {
-    const root = resolve(__dirname, '..', '..');
-    const env: NodeJS.ProcessEnv = {
-      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))),
-      ...(sdkEnv(front) as NodeJS.ProcessEnv),
-      IMDSV2_GUARD_FROM_SOURCE: '1',
-    };
-    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, reject) => {
-      const child = spawn(process.execPath, [join(root, 'bin', 'imdsv2-guard.js'), 'doctor', '--region', READY, '--format', 'json', '--max-attempts', '2'], { cwd: root, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    const out = await runCli(['doctor', '--region', READY, '--format', 'json', '--max-attempts', '2'], { ...sdkEnv(front), IMDSV2_GUARD_FROM_SOURCE: '1' });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect((JSON.parse(out.stdout) as JsonReport).targets.map((t) => [t.region, t.ready])).toEqual([[READY, true]]);

@@ -1,9 +1,9 @@
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { startFront, startMoto, type Front, type MotoServer } from './harness';
+import { runChild, startFront, startMoto, type ChildRun, type Front, type MotoServer } from './harness';
 
 /**
  * The installable package: `npm pack ./dist/npm` (laid out by cli/build.mjs), installed globally
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 /** Runs the installed command from the temp dir: only node's own directory and /usr/bin:/bin on PATH, no NODE_PATH. */
-function installed(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function installed(args: string[]): Promise<ChildRun> {
   const env = {
     PATH: [join(prefix, 'bin'), dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
     HOME: work,
@@ -49,15 +49,7 @@ function installed(args: string[]): Promise<{ code: number | null; stdout: strin
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_EC2_METADATA_DISABLED: 'true',
   };
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('imdsv2-guard', args, { cwd: work, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
+  return runChild('imdsv2-guard', args, { cwd: work, env });
 }
 
 test('The tarball holds the bin shim, the bundle, a README and a manifest with no dependency', () => {

@@ -1,12 +1,10 @@
-import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startFront, startMoto, type Front, type MotoServer } from './harness';
+import { createOrganization, memberCredentials as assumeInMoto, runCli, startFront, startMoto, type ChildRun, type Front, type MotoServer } from './harness';
 import { loadInChromium } from './harness/chromium';
 import { errorResponse } from './harness/protocol';
 
@@ -30,39 +28,12 @@ import { errorResponse } from './harness/protocol';
  */
 
 const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'imdsv2-guard.js');
 const AMI = 'ami-12c6146b';
 const MANAGEMENT = '123456789012';
 const ROLE = 'ImdsScanReadOnly';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_CONFIG_FILE: join(ROOT, '.no-such-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, '.no-such-aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-}
-
-function scan(args: readonly string[]): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, 'scan', '--endpoint-url', front.url, '--max-attempts', '2', ...args], { env: childEnv(), cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
+function scan(args: readonly string[]): Promise<ChildRun> {
+  return runCli(['scan', '--endpoint-url', front.url, '--max-attempts', '2', ...args]);
 }
 
 let moto: MotoServer;
@@ -75,13 +46,7 @@ const base = () => ({ region: 'us-east-1', endpoint: moto.url, maxAttempts: 2 })
 const testing = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 /** Credentials in a member account, straight from moto (for seeding its resources). */
-async function memberCredentials(accountId: string) {
-  const sts = new STSClient({ ...base(), credentials: testing });
-  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${ROLE}`, RoleSessionName: 'seed' }));
-  sts.destroy();
-  const c = out.Credentials!;
-  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-}
+const memberCredentials = (accountId: string) => assumeInMoto(moto.url, accountId, ROLE);
 
 async function instanceProfile(accessKeyId: string, name: string): Promise<void> {
   const res = await fetch(moto.url, {
@@ -120,12 +85,7 @@ beforeAll(async () => {
   moto = await startMoto();
   front = await startFront({ upstream: moto.url });
 
-  const org = new OrganizationsClient({ ...base(), credentials: testing });
-  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  for (const name of Object.keys(accounts) as Array<keyof typeof accounts>) {
-    accounts[name] = (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }))).CreateAccountStatus!.AccountId!;
-  }
-  org.destroy();
+  await createOrganization(moto.url, accounts);
 
   // Management: one compliant instance. Payments: one IMDSv1 instance with an instance profile, one
   // compliant. Analytics: one compliant instance. Legacy: an IMDSv1 instance nobody can see (no role).
@@ -166,7 +126,7 @@ interface JsonReport {
 }
 
 describe('scan --org: an organization of three member accounts (front refuses one role and one call; moto: ap-east-1 not enabled)', () => {
-  let run: Run;
+  let run: ChildRun;
   let doc: JsonReport;
   beforeAll(async () => {
     assumeCalls.length = 0;

@@ -1,12 +1,12 @@
 import { AutoScalingClient, CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, EC2Client, RunInstancesCommand, type Tag } from '@aws-sdk/client-ec2';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInstanceProfile } from '../../cli/demo/iam';
-import { startFront, startMoto, type Front, type MotoServer } from './harness';
+import { runCli, startFront, startMoto, type ChildRun, type Front, type MotoServer } from './harness';
 import { classify, errorResponse } from './harness/protocol';
 
 /**
@@ -15,44 +15,11 @@ import { classify, errorResponse } from './harness/protocol';
  */
 
 const ROOT = resolve(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'imdsv2-guard.js');
 const AMI = 'ami-12c6146b';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The child's environment: fake keys, nothing from this machine's AWS config. */
-function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  Object.assign(env, {
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_CONFIG_FILE: join(ROOT, '.no-such-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, '.no-such-aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
-}
-
-/** Asynchronous on purpose: the front answers from this process's event loop. */
-function scan(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, 'scan', ...args], { env: childEnv(env), cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
+/** `scan` as users run it. The child's environment: fake keys, nothing from this machine's AWS config. */
+function scan(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<ChildRun> {
+  return runCli(['scan', ...args], { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env });
 }
 
 /** RFC 4180, enough for our own output. */

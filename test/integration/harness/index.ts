@@ -18,3 +18,4 @@ export { type AccountDefaults, type Ec2StandIn, type ModifyDefaultsRecord } from
 export { motoClients, pool } from './moto-clients';
 export { sdkEnv, withEnv, loadBundle, REPO_ROOT, DEFAULT_BUNDLE_DIR, type EnvVars, type LambdaBundle } from './env';
 export * from './config-events';
+export { runChild, runCli, cliEnv, CLI_BIN, memberCredentials, createOrganization, type ChildRun } from './cli-process';
