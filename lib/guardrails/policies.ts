@@ -1,3 +1,4 @@
+import { SETS_ENFORCEMENT_NOT_ENABLED, SETS_TOKENS_NOT_REQUIRED, setsHopLimitAbove } from '../imds-request-conditions';
 import { HARDENING_ROLE_NAME_PATTERNS, REMEDIATION_ROLE_PREFIX } from '../remediation/role-names';
 
 /**
@@ -206,10 +207,7 @@ export function imdsv2ServiceControlPolicy(o: ScpOptions): PolicyDocument {
     sid: SID.denyImdsV1OptOut,
     actions: ['ec2:ModifyInstanceMetadataOptions'],
     resource: instances,
-    condition: {
-      StringNotEquals: { 'ec2:Attribute/HttpTokens': 'required' },
-      Null: { 'ec2:Attribute/HttpTokens': 'false' },
-    },
+    condition: SETS_TOKENS_NOT_REQUIRED,
     exemptPrincipals: breakGlass,
   });
   if (o.denyLaunchConfigurations) {
@@ -258,20 +256,14 @@ export function imdsv2ServiceControlPolicy(o: ScpOptions): PolicyDocument {
       sid: SID.denyWeakerDefaultTokens,
       actions: ['ec2:ModifyInstanceMetadataDefaults'],
       resource: '*',
-      condition: {
-        StringNotEquals: { 'ec2:Attribute/HttpTokens': 'required' },
-        Null: { 'ec2:Attribute/HttpTokens': 'false' },
-      },
+      condition: SETS_TOKENS_NOT_REQUIRED,
       exemptPrincipals: breakGlass,
     },
     {
       sid: SID.denyWeakerDefaultEnforcement,
       actions: ['ec2:ModifyInstanceMetadataDefaults'],
       resource: '*',
-      condition: {
-        StringNotEquals: { 'ec2:Attribute/HttpTokensEnforced': 'enabled' },
-        Null: { 'ec2:Attribute/HttpTokensEnforced': 'false' },
-      },
+      condition: SETS_ENFORCEMENT_NOT_ENABLED,
       exemptPrincipals: breakGlass,
     },
   );
@@ -280,7 +272,7 @@ export function imdsv2ServiceControlPolicy(o: ScpOptions): PolicyDocument {
       sid: SID.denyWeakerDefaultHopLimit,
       actions: ['ec2:ModifyInstanceMetadataDefaults'],
       resource: '*',
-      condition: { NumericGreaterThan: { 'ec2:Attribute/HttpPutResponseHopLimit': String(o.maxHopLimit) } },
+      condition: setsHopLimitAbove(String(o.maxHopLimit)),
       exemptPrincipals: breakGlass,
     });
   }

@@ -1,4 +1,5 @@
 import type { RuleId } from '../../lambda/rules/catalog';
+import { SETS_ENFORCEMENT_NOT_ENABLED, SETS_TOKENS_NOT_REQUIRED, setsHopLimitAbove } from '../imds-request-conditions';
 
 /**
  * What each remediation needs, as data: the document's resource parameter, the TypeScript step
@@ -213,21 +214,21 @@ export const REMEDIATIONS: Readonly<Record<RuleId, RemediationSpec>> = {
         effect: 'Deny',
         actions: ['ec2:ModifyInstanceMetadataDefaults'],
         resource: '*',
-        conditions: { StringNotEquals: { 'ec2:Attribute/HttpTokens': 'required' }, Null: { 'ec2:Attribute/HttpTokens': 'false' } },
+        conditions: SETS_TOKENS_NOT_REQUIRED,
         why: 'The default HttpTokens may only be set to required.',
       },
       {
         effect: 'Deny',
         actions: ['ec2:ModifyInstanceMetadataDefaults'],
         resource: '*',
-        conditions: { StringNotEquals: { 'ec2:Attribute/HttpTokensEnforced': 'enabled' }, Null: { 'ec2:Attribute/HttpTokensEnforced': 'false' } },
+        conditions: SETS_ENFORCEMENT_NOT_ENABLED,
         why: 'Enforcement may only be turned on, never off.',
       },
       {
         effect: 'Deny',
         actions: ['ec2:ModifyInstanceMetadataDefaults'],
         resource: '*',
-        conditions: { NumericGreaterThan: { 'ec2:Attribute/HttpPutResponseHopLimit': '${MaxHopLimit}' } },
+        conditions: setsHopLimitAbove('${MaxHopLimit}'),
         why: 'The default hop limit may not be raised above the maximum (-1, no preference, is below it).',
       },
       {
