@@ -49,24 +49,28 @@ const CHILD = (file: string) =>
   `const r0=process.memoryUsage().rss;const t=process.hrtime.bigint();require(${JSON.stringify(file)});` +
   `const ms=Number(process.hrtime.bigint()-t)/1e6;process.stdout.write(JSON.stringify({ms,rss:process.memoryUsage().rss-r0}))`;
 
-function once(file: string): Promise<{ requireMs: number; processMs: number; rssAdded: number }> {
+/** Runs `node -e script` in a fresh process (no NODE_OPTIONS, no SDK Node-version warning) and collects its output. */
+function nodeChild(script: string, extraEnv: Readonly<Record<string, string | undefined>> = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, ['-e', CHILD(file)], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
     child.on('error', reject);
-    child.on('close', (code) => {
-      const processMs = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) return reject(new Error(`node -e require(${file}) exited ${code}: ${err}`));
-      const { ms, rss } = JSON.parse(out) as { ms: number; rss: number };
-      resolve({ requireMs: ms, processMs, rssAdded: rss });
-    });
+    child.on('close', (code) => resolve({ code, out, err }));
   });
+}
+
+async function once(file: string): Promise<{ requireMs: number; processMs: number; rssAdded: number }> {
+  const started = process.hrtime.bigint();
+  const { code, out, err } = await nodeChild(CHILD(file));
+  const processMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (code !== 0) throw new Error(`node -e require(${file}) exited ${code}: ${err}`);
+  const { ms, rss } = JSON.parse(out) as { ms: number; rss: number };
+  return { requireMs: ms, processMs, rssAdded: rss };
 }
 
 /**
@@ -119,21 +123,10 @@ const COLD_CHILD = (file: string, event: unknown) =>
   `Promise.resolve(m.handler(${JSON.stringify(event)},{getRemainingTimeInMillis:()=>60000})).then(()=>{const ms=Number(process.hrtime.bigint()-t)/1e6;` +
   `const c=process.cpuUsage(c0);process.stdout.write(JSON.stringify({r,ms,cpu:(c.user+c.system)/1000}))})`;
 
-function coldOnce(file: string, event: unknown, env: Readonly<Record<string, string | undefined>>): Promise<{ r: number; ms: number; cpu: number }> {
-  return new Promise((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' };
-    delete childEnv.NODE_OPTIONS;
-    const child = spawn(process.execPath, ['-e', COLD_CHILD(file, event)], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0 || !out) return reject(new Error(`cold start of ${file} exited ${code}: ${err}`));
-      resolve(JSON.parse(out) as { r: number; ms: number; cpu: number });
-    });
-  });
+async function coldOnce(file: string, event: unknown, env: Readonly<Record<string, string | undefined>>): Promise<{ r: number; ms: number; cpu: number }> {
+  const { code, out, err } = await nodeChild(COLD_CHILD(file, event), { ...env, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  if (code !== 0 || !out) throw new Error(`cold start of ${file} exited ${code}: ${err}`);
+  return JSON.parse(out) as { r: number; ms: number; cpu: number };
 }
 
 /**
