@@ -13,10 +13,13 @@ import { MemberTemplate } from '../../lib/stackset/member-template';
 import { CDK_JSON_CONTEXT, REPO_ROOT, SKIP_BUNDLING } from '../lib/support';
 import { awsCliAccepts, words } from '../support/aws-cli';
 import { FAKE_HELPER_KEYS, FAKE_KEYS } from '../stackset/support';
+import { sectionOf } from './markdown';
 
 /**
- * Every command of docs/org-runbook.md is checked against the CLI it calls; a command of a kind
- * this test does not know fails it, so nothing in the runbook goes unchecked:
+ * Every command of docs/org-runbook.md, of the organization and guardrails pages (docs/organization.md,
+ * docs/guardrails.md), of the doctor section (docs/deploy.md) and of the README's short versions of
+ * them, is checked against the CLI it calls; a command of a kind this test does not know fails it, so
+ * nothing in those pages goes unchecked:
  * - `aws …`: run by the real AWS CLI against an endpoint that refuses connections. The CLI parses
  *   the command and validates the parameters against the service model before it connects, so
  *   "Could not connect to the endpoint URL" means the command is well formed; an unknown option, a
@@ -28,12 +31,20 @@ import { FAKE_HELPER_KEYS, FAKE_KEYS } from '../stackset/support';
  *   directory here), so its arguments were parsed and its bucket names checked.
  */
 
-const RUNBOOK = readFileSync(join(REPO_ROOT, 'docs', 'org-runbook.md'), 'utf8');
-const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-/** The README's sections about doctor and the organization rollout (through the guardrails). */
-const README_ORG = [
-  README.slice(README.indexOf('## Check readiness: `doctor`'), README.indexOf('## Remediation')),
-  README.slice(README.indexOf('## Organization-wide deployment'), README.indexOf('## Performance')),
+const read = (...path: string[]) => readFileSync(join(REPO_ROOT, ...path), 'utf8');
+const RUNBOOK = read('docs', 'org-runbook.md');
+const README = read('README.md');
+/**
+ * The pages about doctor, the organization rollout and the guardrails: their block commands and their
+ * inline ones (the runbook's block commands are read on their own, below).
+ */
+const ORG_DOCS = [
+  sectionOf(README, '### Check readiness: `doctor`'),
+  sectionOf(README, '## Organization-wide'),
+  sectionOf(README, '## Prevent: guardrails'),
+  sectionOf(read('docs', 'deploy.md'), '## Check readiness: `doctor`'),
+  read('docs', 'organization.md'),
+  read('docs', 'guardrails.md'),
 ].join('\n');
 
 function blocks(text: string, langs: readonly string[]): string[] {
@@ -62,7 +73,7 @@ function commandsOf(text: string): string[] {
   return out;
 }
 
-/** Placeholders of the README's inline commands, and the example values they stand for. */
+/** Placeholders of the pages' inline commands, and the example values they stand for. */
 const PLACEHOLDERS: ReadonlyArray<[RegExp, string]> = [
   [/<id>/g, '111122223333'],
   [/<role-arn>/g, 'arn:aws:iam::111122223333:role/ConfigAggregator'],
@@ -76,10 +87,10 @@ function inlineCommandsOf(text: string): string[] {
   return [...text.matchAll(/`((?:aws|npx|npm run) [^`]+)`/g)].map((m) => PLACEHOLDERS.reduce((c, [p, v]) => c.replace(p, v), m[1].replace(/\s+/g, ' ').trim()));
 }
 
-/** Commands the README shows as refused, on purpose. */
+/** Commands the pages show as refused, on purpose. */
 const REFUSED = new Set(['npm run package:stackset -- --bucket-prefix ACME']);
 
-const COMMANDS = [...new Set([...commandsOf(RUNBOOK), ...commandsOf(README_ORG), ...inlineCommandsOf(README_ORG)])].filter((c) => !REFUSED.has(c));
+const COMMANDS = [...new Set([...commandsOf(RUNBOOK), ...commandsOf(ORG_DOCS), ...inlineCommandsOf(ORG_DOCS)])].filter((c) => !REFUSED.has(c));
 
 /** The runbook's cdk.json settings. */
 const SETTINGS = JSON.parse(blocks(RUNBOOK, ['json'])[0]) as Record<string, unknown>;
@@ -94,8 +105,8 @@ test('the runbook has the steps the issue asks for, and every command is of a ki
   expect(COMMANDS.length).toBeGreaterThan(20);
 });
 
-test('the command the README shows as refused is refused, with one line naming the flag', () => {
-  expect([...REFUSED].every((c) => inlineCommandsOf(README_ORG).includes(c))).toBe(true);
+test('the command the docs show as refused is refused, with one line naming the flag', () => {
+  expect([...REFUSED].every((c) => inlineCommandsOf(ORG_DOCS).includes(c))).toBe(true);
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/package-stackset.ts', '--bucket-prefix', 'ACME'], { cwd: REPO_ROOT, encoding: 'utf8' });
   expect(r.status).toBe(1);
   expect(r.stderr.trim()).toBe('--bucket-prefix: "ACME" makes an invalid package bucket name: bucket "ACME-us-east-1" has uppercase letters (S3 allows lowercase only)');
