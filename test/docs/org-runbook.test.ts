@@ -16,10 +16,10 @@ import { FAKE_HELPER_KEYS, FAKE_KEYS } from '../stackset/support';
 import { sectionOf } from './markdown';
 
 /**
- * Every command of docs/org-runbook.md, of the organization and guardrails pages (docs/organization.md,
- * docs/guardrails.md), of the doctor section (docs/deploy.md) and of the README's short versions of
- * them, is checked against the CLI it calls; a command of a kind this test does not know fails it, so
- * nothing in those pages goes unchecked:
+ * Every command of docs/org-runbook.md, of the pages on deploying, remediation, the organization and the
+ * guardrails (docs/deploy.md, docs/remediation.md, docs/organization.md, docs/guardrails.md) and of the
+ * README's short versions of them, is checked against the CLI it calls; a command of a kind this test
+ * does not know fails it, so nothing in those pages goes unchecked:
  * - `aws …`: run by the real AWS CLI against an endpoint that refuses connections. The CLI parses
  *   the command and validates the parameters against the service model before it connects, so
  *   "Could not connect to the endpoint URL" means the command is well formed; an unknown option, a
@@ -27,6 +27,9 @@ import { sectionOf } from './markdown';
  * - `npx imdsv2-guard …`: parsed by the CLI's own argument parser.
  * - `npx cdk deploy|destroy …`: the app is built (bin/app.ts's three calls) with cdk.json's context,
  *   the runbook's settings block and the `-c` values, and every stack pattern must name a stack of it.
+ * - `npx cdk bootstrap aws://<account>/<region>`: the environment is well formed.
+ * - `npm run <script>` without arguments (named in passing: build, demo): the script exists; other
+ *   suites run them.
  * - `npm run package:stackset -- …`: run for real, up to reading the bundles (from an empty
  *   directory here), so its arguments were parsed and its bucket names checked.
  */
@@ -35,20 +38,35 @@ const read = (...path: string[]) => readFileSync(join(REPO_ROOT, ...path), 'utf8
 const RUNBOOK = read('docs', 'org-runbook.md');
 const README = read('README.md');
 /**
- * The pages about doctor, the organization rollout and the guardrails: their block commands and their
- * inline ones (the runbook's block commands are read on their own, below).
+ * The pages about deploying, doctor, remediation, the organization rollout and the guardrails: their
+ * block commands and their inline ones (the runbook's block commands are read on their own, below).
+ * The scan's examples (README "Scan", docs/scan.md) are not among them: the scan and report parsers are
+ * tested in test/cli/.
  */
-const ORG_DOCS = [
-  sectionOf(README, '### Check readiness: `doctor`'),
+const PAGES = [
+  sectionOf(README, '## Deploy'),
   sectionOf(README, '## Organization-wide'),
+  sectionOf(README, '## Remediation'),
   sectionOf(README, '## Prevent: guardrails'),
-  sectionOf(read('docs', 'deploy.md'), '## Check readiness: `doctor`'),
+  sectionOf(README, '### Check readiness: `doctor`'),
+  read('docs', 'deploy.md'),
+  read('docs', 'remediation.md'),
   read('docs', 'organization.md'),
   read('docs', 'guardrails.md'),
 ].join('\n');
 
 function blocks(text: string, langs: readonly string[]): string[] {
   return [...text.matchAll(/```(\w*)\n([\s\S]*?)```/g)].filter((m) => langs.includes(m[1])).map((m) => m[2]);
+}
+
+/** The line without a trailing `# comment` (a `#` inside single quotes is kept). */
+function withoutComment(line: string): string {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === "'") quoted = !quoted;
+    else if (line[i] === '#' && !quoted && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i).trim();
+  }
+  return line;
 }
 
 /**
@@ -66,7 +84,8 @@ function commandsOf(text: string): string[] {
         continue;
       }
       pending = '';
-      if (line !== '' && !line.startsWith('#')) out.push(line);
+      const command = withoutComment(line);
+      if (command !== '') out.push(command);
     }
     if (pending) throw new Error(`unterminated quote in: ${pending}`);
   }
@@ -80,6 +99,15 @@ const PLACEHOLDERS: ReadonlyArray<[RegExp, string]> = [
   [/p-…/g, 'p-abcd1234'],
   [/ou-…/g, 'ou-ab12-cdefgh34'],
   [/r-xxxx/g, 'r-ab12'],
+  [/<account-id>/g, '111122223333'],
+  [/<region>/g, 'us-east-1'],
+  [/i-0abc…|i-…/g, 'i-0abc1234567890def'],
+  [/lt-…/g, 'lt-0abc1234567890def'],
+  [/--http-endpoint <was>/g, '--http-endpoint enabled'],
+  [/--http-put-response-hop-limit <was>/g, '--http-put-response-hop-limit 2'],
+  [/<previous>/g, '3'],
+  [/<g>/g, 'payments-api-asg'],
+  [/<lc>/g, 'ledger-batch-lc-v7'],
 ];
 
 /** Commands written inline (`aws …`, `npx …`, `npm run …` in backticks), placeholders filled in. */
@@ -90,7 +118,7 @@ function inlineCommandsOf(text: string): string[] {
 /** Commands the pages show as refused, on purpose. */
 const REFUSED = new Set(['npm run package:stackset -- --bucket-prefix ACME']);
 
-const COMMANDS = [...new Set([...commandsOf(RUNBOOK), ...commandsOf(ORG_DOCS), ...inlineCommandsOf(ORG_DOCS)])].filter((c) => !REFUSED.has(c));
+const COMMANDS = [...new Set([...commandsOf(RUNBOOK), ...commandsOf(PAGES), ...inlineCommandsOf(PAGES)])].filter((c) => !REFUSED.has(c));
 
 /** The runbook's cdk.json settings. */
 const SETTINGS = JSON.parse(blocks(RUNBOOK, ['json'])[0]) as Record<string, unknown>;
@@ -100,13 +128,13 @@ test('the runbook has the steps the issue asks for, and every command is of a ki
   for (const heading of ['Who needs `cdk bootstrap`', 'trusted access', 'Delegated administrators', 'Preflight', 'Package', 'The StackSet', 'Rollout status', 'Findings in Security Hub', 'Guardrails: review, then enforce', 'Teardown']) {
     expect(RUNBOOK).toContain(heading);
   }
-  const unknown = COMMANDS.filter((c) => !/^(aws |npx imdsv2-guard |npx cdk (deploy|destroy) |npm run package:stackset( -- |$))/.test(c));
+  const unknown = COMMANDS.filter((c) => !/^(aws |npx imdsv2-guard |npx cdk (deploy|destroy|bootstrap) |npm run package:stackset( -- |$)|npm run [\w:-]+$)/.test(c));
   expect(unknown).toEqual([]);
   expect(COMMANDS.length).toBeGreaterThan(20);
 });
 
 test('the command the docs show as refused is refused, with one line naming the flag', () => {
-  expect([...REFUSED].every((c) => inlineCommandsOf(ORG_DOCS).includes(c))).toBe(true);
+  expect([...REFUSED].every((c) => inlineCommandsOf(PAGES).includes(c))).toBe(true);
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/package-stackset.ts', '--bucket-prefix', 'ACME'], { cwd: REPO_ROOT, encoding: 'utf8' });
   expect(r.status).toBe(1);
   expect(r.stderr.trim()).toBe('--bucket-prefix: "ACME" makes an invalid package bucket name: bucket "ACME-us-east-1" has uppercase letters (S3 allows lowercase only)');
@@ -141,7 +169,7 @@ const memberTemplate = (() => {
 })();
 
 test('every `npx cdk` command builds with its context and names stacks the app defines', () => {
-  const cdk = COMMANDS.filter((c) => c.startsWith('npx cdk '));
+  const cdk = COMMANDS.filter((c) => /^npx cdk (deploy|destroy) /.test(c));
   expect(cdk.length).toBeGreaterThanOrEqual(8);
   for (const c of cdk) {
     const [, , , ...rest] = words(c);
@@ -191,4 +219,21 @@ test('every CloudFormation deploy of the member template grants CAPABILITY_NAMED
   const deploys = COMMANDS.filter((c) => c.startsWith('aws cloudformation deploy') && c.includes('imdsv2-guard-member'));
   expect(deploys.length).toBeGreaterThan(0);
   expect(deploys.filter((c) => !/--capabilities[^-]*\bCAPABILITY_NAMED_IAM\b/.test(c))).toEqual([]);
+});
+
+test('every `npx cdk bootstrap` names one environment, aws://<account>/<region>', () => {
+  const bootstraps = COMMANDS.filter((c) => c.startsWith('npx cdk bootstrap '));
+  expect(bootstraps.length).toBeGreaterThan(0);
+  expect(bootstraps.filter((c) => !/^npx cdk bootstrap aws:\/\/\d{12}\/[a-z]{2}(-[a-z]+)+-\d$/.test(c))).toEqual([]);
+});
+
+test('no command is left with a placeholder', () => {
+  expect(COMMANDS.filter((c) => /<[a-z-]+>|…/.test(c))).toEqual([]);
+});
+
+test('every `npm run` names a script of package.json', () => {
+  const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  const named = COMMANDS.filter((c) => c.startsWith('npm run ')).map((c) => words(c)[2]);
+  expect(named).toEqual(expect.arrayContaining(['build', 'demo', 'package:stackset']));
+  expect(named.filter((n) => !(n in scripts))).toEqual([]);
 });

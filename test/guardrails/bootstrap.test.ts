@@ -5,7 +5,7 @@ import { Imdsv2GuardAssetBucketStack } from '../../lib/stackset/asset-bucket-sta
 import { testApp } from '../lib/support';
 
 /**
- * Which account needs `cdk bootstrap` (the README's runbook says so from this test): a stack needs it
+ * Which account needs `cdk bootstrap` (docs/org-runbook.md's table says so from this test): a stack needs it
  * when its artifact asks `cdk deploy` to assume the bootstrap deploy role or to check the bootstrap
  * version, or when its template carries the BootstrapVersion parameter. The detection stack does (its
  * Lambda code is a file asset uploaded to the bootstrap bucket); the guardrails stack and the

@@ -274,7 +274,7 @@ describe('Imdsv2Remediations, automatic and per-rule settings', () => {
   });
 });
 
-/** The stack the app deploys, with remediation wired the way the README tells. */
+/** The stack the app deploys, with remediation wired the way docs/remediation.md tells. */
 function deployedApp(outdir?: string) {
   const app = testApp(outdir);
   const stack = new Imdsv2GuardStack(app, 'Imdsv2Guard', {});
