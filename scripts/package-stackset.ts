@@ -2,7 +2,7 @@
 // rule bundles `npm run build` wrote to dist/lambda/<id>/index.js and the remediation helper bundles
 // (dist/lambda/remediation/<entry>/index.js), synthesizes the StackSet member
 // template with their S3 keys, writes both (and a manifest) to dist/stackset/, and prints the
-// commands that upload them to each region's bucket. See the README's "Organization-wide deployment".
+// commands that upload them to each region's bucket. See docs/organization.md.
 //
 //   npm run package:stackset -- --regions us-east-1,eu-west-1 --bucket-prefix acme-imdsv2-guard
 //
