@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { sdkSchemaKeys } from '../scripts/sdk-schema-keys.mjs';
 import { bigSweep, LAMBDA_128MB_NODE_ARGS } from './lib/big-sweep';
 import { benchOutDir } from './lib/load-time';
 import { renderTable } from './lib/table';
@@ -29,6 +30,7 @@ async function variant(size: number): Promise<string> {
     outfile,
     logLevel: 'warning',
     plugins: [
+      sdkSchemaKeys(),
       {
         name: 'page-size',
         setup(b) {

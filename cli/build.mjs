@@ -3,6 +3,7 @@
 // dist/npm/: the installable package (`npm pack ./dist/npm`), which holds only the bin shim, the
 // bundle and a README, and declares no dependency: the bundle carries everything it runs.
 import { build } from 'esbuild';
+import { sdkSchemaKeys } from '../scripts/sdk-schema-keys.mjs';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,8 @@ export async function buildCli(outfile = join(root, 'dist', 'cli', 'imdsv2-guard
     legalComments: 'none',
     // Error names (AccessDenied, CredentialsProviderError…) are how failures are classified.
     keepNames: true,
+    // Only the SDK shapes of the operations the CLI sends (see scripts/sdk-schema-keys.mjs).
+    plugins: [sdkSchemaKeys()],
     logLevel: 'warning',
   });
   return outfile;

@@ -1,14 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { CfnResource } from 'aws-cdk-lib';
-import { type Code, Function as LambdaFunction, type FunctionOptions, type Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { AssetHashType, type CfnResource, DockerImage } from 'aws-cdk-lib';
+import { Code, Function as LambdaFunction, type FunctionOptions, type Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import esbuildOptions from './esbuild-options.json';
 
 /**
- * The esbuild options of every rule bundle. They live in JSON so that `scripts/build-lambdas.mjs`
- * (plain Node, cannot import TypeScript) and the deployed `NodejsFunction` read the same file: the
- * bundle the tests run is the bundle AWS runs.
+ * The esbuild options of every bundle, read by `scripts/build-lambdas.mjs` (plain Node, cannot
+ * import TypeScript), which both `npm run build` and the deployed functions (`bundledCode`) run.
  */
 export const ESBUILD_OPTIONS: Readonly<typeof esbuildOptions> = esbuildOptions;
 
@@ -20,38 +20,6 @@ export function ruleEntry(projectRoot: string, ruleId: string): string {
   return path.join(projectRoot, 'lambda', 'rules', ruleId, 'handler.ts');
 }
 
-const MAPPED = new Set(['bundle', 'minify', 'keepNames', 'sourcemap', 'platform', 'target', 'format', 'mainFields', 'legalComments']);
-
-/**
- * The shared options in `NodejsFunction` terms. An option added to the JSON that is not mapped here
- * fails synth, so the two builds cannot drift apart silently.
- */
-export function nodejsBundling(options: Readonly<Record<string, unknown>> = ESBUILD_OPTIONS): BundlingOptions {
-  const unmapped = Object.keys(options).filter((k) => !MAPPED.has(k));
-  if (unmapped.length > 0) {
-    throw new Error(`lib/esbuild-options.json: ${unmapped.join(', ')} not mapped onto NodejsFunction in lib/bundling.ts`);
-  }
-  // NodejsFunction always bundles for Node; anything else would not be the same build.
-  if (options.bundle !== true || options.platform !== 'node') {
-    throw new Error('lib/esbuild-options.json: NodejsFunction only builds with bundle=true and platform=node');
-  }
-  const format = options.format;
-  if (format !== OutputFormat.CJS && format !== OutputFormat.ESM) {
-    throw new Error(`lib/esbuild-options.json: unsupported format ${String(format)}`);
-  }
-  return {
-    minify: options.minify === true,
-    keepNames: options.keepNames === true,
-    sourceMap: options.sourcemap === true,
-    target: String(options.target),
-    format,
-    mainFields: [...(options.mainFields as string[])],
-    ...(options.legalComments ? { esbuildArgs: { '--legal-comments': String(options.legalComments) } } : {}),
-    // Bundle the SDK v3 clients rather than use the runtime's copy: what we test is what runs.
-    externalModules: [],
-  };
-}
-
 /** Refuses runtimes older than the bundles' target: `who` names what is being deployed in the error. */
 export function checkNodeRuntime(runtime: Runtime, who: string): void {
   const major = /^nodejs(\d+)/.exec(runtime.name)?.[1];
@@ -61,10 +29,40 @@ export function checkNodeRuntime(runtime: Runtime, who: string): void {
 }
 
 /**
- * A function running one of this project's handlers: bundled locally from `entry` with the shared
- * esbuild options, or, when `code` is given (the StackSet member template), the prebuilt bundle
- * (`index.handler`). Its role's policy is inline, so CDK's DependsOn on the role is dropped as
- * redundant (cfn-lint W3005).
+ * A handler's code, bundled at synth by `scripts/build-lambdas.mjs --entry … --outfile …`: the very
+ * function `npm run build` uses, with the shared options and the SDK schema plugin
+ * (scripts/sdk-schema-keys.mjs), which the CDK's NodejsFunction cannot take (it runs the esbuild
+ * command line, and plugins exist only in esbuild's JavaScript API). Bundling is always local: the
+ * Docker image is only there because the CDK requires one and is never pulled. Stacks left out of
+ * `aws:cdk:bundling-stacks` (the unit tests) skip it, as they did NodejsFunction's.
+ */
+export function bundledCode(entry: string, projectRoot: string): Code {
+  if (!existsSync(entry)) throw new Error(`no handler at ${entry}`);
+  const script = path.join(projectRoot, 'scripts', 'build-lambdas.mjs');
+  return Code.fromAsset(path.dirname(entry), {
+    // The hash of the bundle itself: a change in a dependency changes the asset, as it should.
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const run = spawnSync(process.execPath, [script, '--entry', entry, '--outfile', path.join(outputDir, 'index.js')], {
+            cwd: projectRoot,
+            encoding: 'utf8',
+          });
+          if (run.status !== 0) throw new Error(`bundling ${entry} failed: ${run.error?.message ?? run.stderr}`);
+          return true;
+        },
+      },
+    },
+  });
+}
+
+/**
+ * A function running one of this project's handlers: bundled at synth from `entry`
+ * (`bundledCode`), or, when `code` is given (the StackSet member template), the prebuilt bundle.
+ * Either way the handler is `index.handler`. Its role's policy is inline, so CDK's DependsOn on the
+ * role is dropped as redundant (cfn-lint W3005).
  */
 export function projectFunction(
   scope: Construct,
@@ -72,16 +70,7 @@ export function projectFunction(
   props: FunctionOptions & { readonly runtime: Runtime },
   source: { readonly code?: Code; readonly entry: string; readonly projectRoot: string },
 ): LambdaFunction {
-  const fn = source.code
-    ? new LambdaFunction(scope, id, { ...props, code: source.code, handler: 'index.handler' })
-    : new NodejsFunction(scope, id, {
-        ...props,
-        entry: source.entry,
-        projectRoot: source.projectRoot,
-        depsLockFilePath: path.join(source.projectRoot, 'package-lock.json'),
-        handler: 'handler',
-        bundling: nodejsBundling(),
-      });
+  const fn = new LambdaFunction(scope, id, { ...props, code: source.code ?? bundledCode(source.entry, source.projectRoot), handler: 'index.handler' });
   (fn.node.defaultChild as CfnResource).addDeletionOverride('DependsOn');
   return fn;
 }

@@ -95,7 +95,7 @@ export class Imdsv2Rule<P = unknown> extends Construct {
   /** The Config rule name: `<ruleNamePrefix><id>`, followed by `-<control id>` for each control with `controlIdsInName`. */
   public readonly ruleName: string;
   public readonly configRule: CfnConfigRule;
-  /** A NodejsFunction unless `code` was given. */
+  /** Bundled at synth (`bundledCode`) unless `code` was given. */
   public readonly function: LambdaFunction;
   public readonly role: iam.Role;
   public readonly logGroup: LogGroup;

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { sdkSchemaKeys } from '../../scripts/sdk-schema-keys.mjs';
 import { median, percentile, round } from './stats';
 
 /** One module measured in fresh `node` processes. */
@@ -26,12 +27,12 @@ export interface LoadTarget {
 
 /**
  * Builds the Config-client-only baseline with exactly the rules' esbuild options
- * (lib/esbuild-options.json) from bench/lib/baseline-config-client.ts.
+ * (lib/esbuild-options.json and the SDK schema plugin) from bench/lib/baseline-config-client.ts.
  */
 export async function buildConfigClientBaseline(root: string, outDir: string): Promise<string> {
   const options = JSON.parse(readFileSync(join(root, 'lib', 'esbuild-options.json'), 'utf8')) as Record<string, unknown>;
   const outfile = join(outDir, 'config-client-only', 'index.js');
-  await build({ ...options, entryPoints: [join(__dirname, 'baseline-config-client.ts')], outfile, logLevel: 'warning' });
+  await build({ ...options, entryPoints: [join(__dirname, 'baseline-config-client.ts')], outfile, plugins: [sdkSchemaKeys()], logLevel: 'warning' });
   return outfile;
 }
 

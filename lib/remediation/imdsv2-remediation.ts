@@ -126,7 +126,7 @@ export class Imdsv2Remediation extends Construct {
   public readonly document: CfnDocument;
   /** The role Automation assumes: passed as AutomationAssumeRole and the document's default. */
   public readonly automationRole: iam.Role;
-  /** The helper function: a NodejsFunction unless `code` was given. */
+  /** The helper function: bundled at synth (`bundledCode`) unless `code` was given. */
   public readonly function?: LambdaFunction;
   public readonly functionRole?: iam.Role;
   public readonly logGroup?: LogGroup;

@@ -3,30 +3,65 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { ESBUILD_OPTIONS, nodejsBundling } from '../../lib/bundling';
 import { Imdsv2GuardStack } from '../../lib/imdsv2-guard-stack';
 import { REPO_ROOT, testApp } from './support';
 
-describe('nodejsBundling: the shared esbuild options in NodejsFunction terms', () => {
-  test('maps every shared option and bundles the SDK', () => {
-    expect(nodejsBundling()).toEqual({
-      minify: true,
-      keepNames: true,
-      sourceMap: false,
-      target: 'node22',
-      format: OutputFormat.CJS,
-      mainFields: ['module', 'main'],
-      esbuildArgs: { '--legal-comments': 'none' },
-      externalModules: [],
-    });
+/**
+ * scripts/sdk-schema-keys.mjs's `inlineSchemaKeys` over `source`, run in a child node: the file is
+ * plain ESM (the build script loads it), which ts-jest's CommonJS output cannot import.
+ */
+function inlineSchemaKeys(source: string): { contents: string; replaced: number } {
+  const program = `import { inlineSchemaKeys } from ${JSON.stringify(path.join(REPO_ROOT, 'scripts', 'sdk-schema-keys.mjs'))};
+let text = ''; process.stdin.setEncoding('utf8'); for await (const c of process.stdin) text += c;
+process.stdout.write(JSON.stringify(inlineSchemaKeys(text)));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', program], { input: source, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout) as { contents: string; replaced: number };
+}
+
+/** Evaluates a script that assigns `out` and returns it (the shapes are plain data). */
+function evaluate(source: string): unknown {
+  return new Function(`${source}\nreturn out;`)();
+}
+
+describe('sdk-schema-keys: computed keys written as the strings they name', () => {
+  const SOURCE = [
+    'const _xN = "xmlName";',
+    'const _eQN = "ec2QueryName";',
+    'const _p = "__proto__";',
+    'let _mutable = "notConst";',
+    'const n0 = "com.amazonaws.ec2";',
+    'var A$ = [3, n0, "A", 0, ["x"], [[0, { [_eQN]: `X`, [_xN]: "x" }]]];',
+    'var B$ = [3, n0, "B", 0, [], [{ [_p]: 1 }, { [_mutable]: 2 }, true ? [_xN] : 0]];',
+    'var out = [A$, B$];',
+  ].join('\n');
+
+  test('rewrites only keys naming a top-level string const, never __proto__, never an array', () => {
+    const { contents, replaced } = inlineSchemaKeys(SOURCE);
+    expect(replaced).toBe(2);
+    expect(contents).toContain('{ "ec2QueryName": `X`, "xmlName": "x" }');
+    expect(contents).toContain('{ [_p]: 1 }');
+    expect(contents).toContain('{ [_mutable]: 2 }');
+    expect(contents).toContain('true ? [_xN] : 0');
   });
 
-  test('an option it does not map fails synth instead of silently building differently', () => {
-    expect(() => nodejsBundling({ ...ESBUILD_OPTIONS, treeShaking: false })).toThrow(
-      'lib/esbuild-options.json: treeShaking not mapped onto NodejsFunction in lib/bundling.ts',
-    );
-    expect(() => nodejsBundling({ ...ESBUILD_OPTIONS, platform: 'neutral' })).toThrow('platform=node');
+  test('the rewritten shapes are the same values', () => {
+    const { contents } = inlineSchemaKeys(SOURCE);
+    const before = evaluate(SOURCE) as unknown[][];
+    const after = evaluate(contents) as unknown[][];
+    expect(after).toEqual(before);
+    // `__proto__` stayed an own property, as the computed key made it.
+    const proto = (after[1][5] as object[])[0];
+    expect(Object.keys(proto)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+  });
+
+  test('applies to the EC2 schema module of the SDK this project locks', () => {
+    const file = require.resolve('@aws-sdk/client-ec2/dist-es/schemas/schemas_0.js', { paths: [REPO_ROOT] });
+    const { replaced } = inlineSchemaKeys(readFileSync(file, 'utf8'));
+    // Thousands of keys: if a new SDK release writes its schemas differently, this fails before the
+    // bundles silently grow back (see the size test below).
+    expect(replaced).toBeGreaterThan(5_000);
   });
 });
 
@@ -37,7 +72,9 @@ describe('nodejsBundling: the shared esbuild options in NodejsFunction terms', (
 function buildWithScript(): { dir: string; bundle: (id: string) => Buffer } {
   const dir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-build-'));
   mkdirSync(path.join(dir, 'scripts'));
-  copyFileSync(path.join(REPO_ROOT, 'scripts', 'build-lambdas.mjs'), path.join(dir, 'scripts', 'build-lambdas.mjs'));
+  for (const script of ['build-lambdas.mjs', 'sdk-schema-keys.mjs']) {
+    copyFileSync(path.join(REPO_ROOT, 'scripts', script), path.join(dir, 'scripts', script));
+  }
   for (const entry of ['lambda', 'lib', 'node_modules', 'package.json', 'tsconfig.json']) {
     symlinkSync(path.join(REPO_ROOT, entry), path.join(dir, entry));
   }
@@ -77,5 +114,13 @@ describe('the deployed bundle', () => {
     expect(code.includes('"InvalidParameterError"')).toBe(true);
     const loaded = require(assetFile) as { handler?: unknown };
     expect(typeof loaded.handler).toBe('function');
+  });
+
+  test('keeps only the EC2 shapes the rule reaches (the schema plugin at work)', () => {
+    // 994 KB before scripts/sdk-schema-keys.mjs, ~424 KB with it (2026-12-02, SDK 3.1169): EC2's
+    // ~550 KB of shapes shrink to the ~22 KB DescribeInstances needs. A shape of an operation the
+    // rule never sends must not be in the bundle.
+    expect(deployed.length).toBeLessThan(600_000);
+    expect(deployed.toString('utf8').includes('AcceptAddressTransferRequest')).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
   readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8'),
 ).context;
 
-/** No stack is bundled: NodejsFunction still checks its entry exists but esbuild does not run. */
+/** No stack is bundled: the handler entry must still exist, but esbuild does not run. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
 
 export function testApp(context: Record<string, unknown> = {}): App {

@@ -3,32 +3,25 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { build } from 'esbuild';
-import { ESBUILD_OPTIONS } from '../../lib/bundling';
+import { spawnSync } from 'node:child_process';
 import { Imdsv2Remediation, REMEDIATIONS } from '../../lib/remediation';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const HELPERS = Object.values(REMEDIATIONS).flatMap((r) => (r.helper ? [r.helper.entry] : []));
 
 /**
- * The remediation functions bundled with the shared esbuild options, the way the proposed
- * `scripts/build-lambdas.mjs` addition builds lambda/remediation/<name>/handler.ts into
- * dist/lambda/remediation/<name>/index.js (here into a scratch directory).
+ * The remediation functions bundled by `scripts/build-lambdas.mjs --entry … --outfile …`, as
+ * `npm run build` and the CDK build them (here into a scratch directory).
  */
 describe('remediation function bundles', () => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-remediation-bundle-'));
   const bundle = (name: string) => path.join(outdir, name, 'index.js');
-  beforeAll(async () => {
-    await Promise.all(
-      HELPERS.map((name) =>
-        build({
-          ...(ESBUILD_OPTIONS as Record<string, unknown>),
-          entryPoints: [path.join(REPO_ROOT, 'lambda', 'remediation', name, 'handler.ts')],
-          outfile: bundle(name),
-          logLevel: 'warning',
-        }),
-      ),
-    );
+  beforeAll(() => {
+    for (const name of HELPERS) {
+      const entry = path.join(REPO_ROOT, 'lambda', 'remediation', name, 'handler.ts');
+      const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-lambdas.mjs'), '--entry', entry, '--outfile', bundle(name)], { encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`bundling ${name} failed:\n${run.stderr}`);
+    }
   });
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 

@@ -14,7 +14,7 @@ import { Imdsv2Remediations, REMEDIATIONS, type Imdsv2RemediationsProps } from '
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const CDK_CONTEXT = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
-/** NodejsFunction checks its entry exists but esbuild does not run. */
+/** The handler entry must exist, but esbuild does not run. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
 const testApp = (outdir?: string) => new App({ outdir, context: { ...CDK_CONTEXT, ...SKIP_BUNDLING } });
 
