@@ -104,7 +104,7 @@ export class Imdsv2Rule<P = unknown> extends Construct {
     super(scope, id);
     const def = props.definition;
     const actions = RULE_ACTIONS[def.id as RuleId];
-    if (!actions) throw new Error(`${def.id}: no IAM actions listed in lib/rule-permissions.ts`);
+    if (!actions) throw new Error(`${def.id}: no IAM actions in the catalog (lambda/rules/<id>/permissions.ts)`);
     this.ruleName = ruleName(def, props.ruleNamePrefix ?? '', props.controlIdsInName ?? false);
     const description = ruleDescription(def);
     if (description.length > DESCRIPTION_MAX) {
