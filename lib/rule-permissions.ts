@@ -1,10 +1,10 @@
-import { CATALOG, type RuleId } from '../lambda/rules/catalog';
+import { RULE_ENTRIES, type RuleId } from '../lambda/rules/catalog';
 
 /**
  * Every IAM action each rule's Lambda calls, and nothing else: the table its role is built from,
  * read from each rule folder's `permissions.ts` through the catalog.
  */
-export const RULE_ACTIONS: Readonly<Record<RuleId, readonly string[]>> = Object.fromEntries(CATALOG.map((e) => [e.definition.id, e.actions])) as Record<
+export const RULE_ACTIONS: Readonly<Record<RuleId, readonly string[]>> = Object.fromEntries(RULE_ENTRIES.map((e) => [e.definition.id, e.actions])) as Record<
   RuleId,
   readonly string[]
 >;

@@ -1,4 +1,4 @@
-import { CATALOG, type RuleId } from '../../lambda/rules/catalog';
+import { RULE_ENTRIES, type RuleId } from '../../lambda/rules/catalog';
 import type { Grant } from '../../lambda/rules/common/remediation-spec';
 
 /**
@@ -34,7 +34,7 @@ const setsAccountDefaults = (grants: readonly Grant[]): boolean =>
  * The role names that must be exempt from a "deny every ModifyInstanceMetadataDefaults" lock: every
  * remediation role allowed to call it (today the account-defaults document's), read from the catalog.
  */
-export const HARDENING_ROLE_NAME_PATTERNS: readonly string[] = CATALOG.flatMap(({ definition, remediation }) => [
+export const HARDENING_ROLE_NAME_PATTERNS: readonly string[] = RULE_ENTRIES.flatMap(({ definition, remediation }) => [
   ...(setsAccountDefaults(remediation.grants) ? [remediationRoleNamePattern(definition.id, 'automation')] : []),
   ...(remediation.helper && setsAccountDefaults(remediation.helper.grants) ? [remediationRoleNamePattern(definition.id, 'function')] : []),
 ]);
