@@ -137,7 +137,7 @@ export class Imdsv2Rule<P = unknown> extends Construct {
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `${anyResourceActions.join(', ')} support no resource-level permissions (Service Authorization Reference), so IAM requires Resource "*". The list is exactly what the rule's code calls (lib/rule-permissions.ts); its only write is PutEvaluations of this rule's own results.`,
+      reason: `${anyResourceActions.join(', ')} support no resource-level permissions (Service Authorization Reference), so IAM requires Resource "*". The list is exactly what the rule's code calls (lambda/rules/<id>/permissions.ts); its only write is PutEvaluations of this rule's own results.`,
     });
 
     const functionProps = {
