@@ -1,22 +1,11 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { RULE_IDS, RULES, type RuleId } from '../lambda/rules/catalog';
-import type { AccountDefaultsParameters } from '../lambda/rules/imdsv2-account-defaults/definition';
-import type { AutoScalingGroupParameters } from '../lambda/rules/imdsv2-auto-scaling-group/definition';
-import type { InstanceParameters } from '../lambda/rules/imdsv2-instance/definition';
-import type { LaunchConfigurationParameters } from '../lambda/rules/imdsv2-launch-configuration/definition';
-import type { LaunchTemplateParameters } from '../lambda/rules/imdsv2-launch-template/definition';
+import { RULE_IDS, RULES, type RuleId, type RuleParameters } from '../lambda/rules/catalog';
 import { Imdsv2Rule, type Imdsv2RuleOptions } from './imdsv2-rule';
 import { Imdsv2Remediations, type Imdsv2RemediationsSettings, type RemediationOverrides } from './remediation';
 
-/** Parameters per rule id, typed by each rule's own parameters interface. */
-export interface Imdsv2RuleParameters {
-  readonly 'imdsv2-instance'?: Partial<InstanceParameters>;
-  readonly 'imdsv2-launch-template'?: Partial<LaunchTemplateParameters>;
-  readonly 'imdsv2-launch-configuration'?: Partial<LaunchConfigurationParameters>;
-  readonly 'imdsv2-auto-scaling-group'?: Partial<AutoScalingGroupParameters>;
-  readonly 'imdsv2-account-defaults'?: Partial<AccountDefaultsParameters>;
-}
+/** Parameters per rule id, typed by each rule's own parameters interface (from the catalog). */
+export type Imdsv2RuleParameters = { readonly [Id in RuleId]?: Partial<RuleParameters<Id>> };
 
 export interface Imdsv2GuardStackProps extends StackProps, Imdsv2RuleOptions {
   /**

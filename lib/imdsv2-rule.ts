@@ -104,7 +104,7 @@ export class Imdsv2Rule<P = unknown> extends Construct {
     super(scope, id);
     const def = props.definition;
     const actions = RULE_ACTIONS[def.id as RuleId];
-    if (!actions) throw new Error(`${def.id}: no IAM actions listed in lib/rule-permissions.ts`);
+    if (!actions) throw new Error(`${def.id}: no IAM actions in the catalog (lambda/rules/<id>/permissions.ts)`);
     this.ruleName = ruleName(def, props.ruleNamePrefix ?? '', props.controlIdsInName ?? false);
     const description = ruleDescription(def);
     if (description.length > DESCRIPTION_MAX) {
@@ -137,7 +137,7 @@ export class Imdsv2Rule<P = unknown> extends Construct {
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `${anyResourceActions.join(', ')} support no resource-level permissions (Service Authorization Reference), so IAM requires Resource "*". The list is exactly what the rule's code calls (lib/rule-permissions.ts); its only write is PutEvaluations of this rule's own results.`,
+      reason: `${anyResourceActions.join(', ')} support no resource-level permissions (Service Authorization Reference), so IAM requires Resource "*". The list is exactly what the rule's code calls (lambda/rules/<id>/permissions.ts); its only write is PutEvaluations of this rule's own results.`,
     });
 
     const functionProps = {

@@ -4,7 +4,7 @@ import {
   GetAggregateComplianceDetailsByConfigRuleCommand,
   type ConfigServiceClient,
 } from '@aws-sdk/client-config-service';
-import { RULES } from '../../lambda/rules/catalog';
+import { RULE_ENTRIES, RULES } from '../../lambda/rules/catalog';
 import { fanOut, type TargetOutcome } from '../org/fan-out';
 import type { AccountTarget } from '../org/targets';
 import { KINDS, type Finding, type ResourceKind } from '../scan/report';
@@ -28,13 +28,8 @@ export class AggregatorNotFoundError extends Error {
   }
 }
 
-const KIND_OF: Record<string, ResourceKind> = {
-  'AWS::EC2::Instance': 'instance',
-  'AWS::EC2::LaunchTemplate': 'launch-template',
-  'AWS::AutoScaling::LaunchConfiguration': 'launch-configuration',
-  'AWS::AutoScaling::AutoScalingGroup': 'auto-scaling-group',
-  'AWS::::Account': 'account-default',
-};
+/** Each rule's report kind by the resource type it evaluates. */
+const KIND_OF: Readonly<Record<string, ResourceKind>> = Object.fromEntries(RULE_ENTRIES.map((e) => [e.definition.resourceType, e.scan.kind]));
 
 /** The catalog rule a Config rule name belongs to, if any (longest id first: ids do not nest today, but may). */
 export function ruleIdOf(configRuleName: string): string | undefined {

@@ -1,8 +1,4 @@
-import { accountDefaultsRule, type AccountDefaultsParameters } from '../../lambda/rules/imdsv2-account-defaults/definition';
-import { autoScalingGroupRule, type AutoScalingGroupParameters } from '../../lambda/rules/imdsv2-auto-scaling-group/definition';
-import { instanceRule, type InstanceParameters } from '../../lambda/rules/imdsv2-instance/definition';
-import { launchConfigurationRule, type LaunchConfigurationParameters } from '../../lambda/rules/imdsv2-launch-configuration/definition';
-import { launchTemplateRule, type LaunchTemplateParameters } from '../../lambda/rules/imdsv2-launch-template/definition';
+import { RULE_ENTRIES, type RuleId, type RuleParameters } from '../../lambda/rules/catalog';
 import { CONNECTION_OPTIONS, integer, MAX_CONCURRENCY, nonEmpty, parseOptions, REGIONS_OPTION, sharedArgs, stringValue, TARGET_OPTIONS, type Options, type SharedArgs } from '../common/args';
 import { UsageError } from './errors';
 import { parseRuleFlags, RULE_FLAGS, type RuleFlagValues } from './rule-flags';
@@ -10,14 +6,8 @@ import { parseRuleFlags, RULE_FLAGS, type RuleFlagValues } from './rule-flags';
 export const FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
-/** Each rule's parameters, validated by the kit exactly as the Lambda validates them. */
-export interface ScanParameters {
-  readonly instance: InstanceParameters;
-  readonly launchTemplate: LaunchTemplateParameters;
-  readonly launchConfiguration: LaunchConfigurationParameters;
-  readonly autoScalingGroup: AutoScalingGroupParameters;
-  readonly accountDefaults: AccountDefaultsParameters;
-}
+/** Each rule's parameters by rule id, validated by the kit exactly as the Lambda validates them. */
+export type ScanParameters = { readonly [Id in RuleId]: RuleParameters<Id> };
 
 export interface ScanArgs extends SharedArgs<Format> {
   /** List every resource, not only the ones that need work. */
@@ -43,7 +33,7 @@ export const DEFAULTS = {
 /** CloudWatch keeps hourly data for 455 days: the longest window a MetadataNoToken sum can cover. */
 export const MAX_USAGE_DAYS = 455;
 
-/** Account × region targets in flight at most (each runs five rules at once). */
+/** Account × region targets in flight at most (each runs every rule at once). */
 export { MAX_CONCURRENCY };
 
 function options(): Options {
@@ -98,12 +88,6 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs {
     usageDays,
     progress: v['no-progress'] === true ? false : undefined,
     ruleFlags,
-    parameters: {
-      instance: parseRuleFlags(instanceRule, ruleFlags),
-      launchTemplate: parseRuleFlags(launchTemplateRule, ruleFlags),
-      launchConfiguration: parseRuleFlags(launchConfigurationRule, ruleFlags),
-      autoScalingGroup: parseRuleFlags(autoScalingGroupRule, ruleFlags),
-      accountDefaults: parseRuleFlags(accountDefaultsRule, ruleFlags),
-    },
+    parameters: Object.fromEntries(RULE_ENTRIES.map((e) => [e.definition.id, parseRuleFlags(e.definition, ruleFlags)])) as ScanParameters,
   };
 }

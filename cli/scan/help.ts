@@ -1,13 +1,9 @@
+import { RULE_ENTRIES } from '../../lambda/rules/catalog';
 import { DEFAULTS, MAX_CONCURRENCY, MAX_USAGE_DAYS } from './args';
 import { RULE_FLAGS, type RuleFlag } from './rule-flags';
 
-const RULE_LABELS: Record<string, string> = {
-  'imdsv2-instance': 'instances',
-  'imdsv2-launch-template': 'launch templates',
-  'imdsv2-launch-configuration': 'launch configurations',
-  'imdsv2-auto-scaling-group': 'Auto Scaling groups',
-  'imdsv2-account-defaults': 'account defaults',
-};
+/** Each rule's resources in words ("launch templates"), from its catalog entry. */
+const RULE_LABELS: Readonly<Record<string, string>> = Object.fromEntries(RULE_ENTRIES.map((e) => [e.definition.id, `${e.scan.label}s`]));
 
 /** Wraps `text` to `width` columns, every line after the first indented by `indent`. */
 export function wrap(text: string, width: number, indent: number): string {

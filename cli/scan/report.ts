@@ -1,17 +1,13 @@
+import { RULE_ENTRIES, type ScanKind } from '../../lambda/rules/catalog';
 import type { ComplianceType } from '../../lambda/kit/verdict';
 import type { AccountStatus, TargetOutcome } from '../org/fan-out';
 
-/** The resource types the scan covers, in report order. */
-export const KINDS = ['instance', 'launch-template', 'launch-configuration', 'auto-scaling-group', 'account-default'] as const;
-export type ResourceKind = (typeof KINDS)[number];
+/** The resource kinds the scan covers, one per rule, in report (catalog) order. */
+export type ResourceKind = ScanKind;
+export const KINDS: readonly ResourceKind[] = RULE_ENTRIES.map((e) => e.scan.kind);
 
-export const KIND_LABELS: Record<ResourceKind, string> = {
-  instance: 'instance',
-  'launch-template': 'launch template',
-  'launch-configuration': 'launch configuration',
-  'auto-scaling-group': 'Auto Scaling group',
-  'account-default': 'account default',
-};
+/** Each kind in words, singular, from its rule's catalog entry. */
+export const KIND_LABELS: Readonly<Record<ResourceKind, string>> = Object.fromEntries(RULE_ENTRIES.map((e) => [e.scan.kind, e.scan.label])) as Record<ResourceKind, string>;
 
 /** A rule's verdict, or UNKNOWN when the scan could not read what the rule needs. */
 export type ScanVerdict = ComplianceType | 'UNKNOWN';

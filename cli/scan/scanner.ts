@@ -1,6 +1,6 @@
 import type { RuleContext } from '../../lambda/kit/rule-module';
-import { rule as accountDefaultsRule } from '../../lambda/rules/imdsv2-account-defaults/handler';
-import { RESOURCE_ADAPTERS, type ResourceAdapter } from './adapters';
+import { RULE_ENTRIES } from '../../lambda/rules/catalog';
+import type { AccountScan, ResourceScan } from '../../lambda/rules/common/rule-entry';
 import type { ScanParameters } from './args';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { fanOut, type TargetOutcome } from '../org/fan-out';
@@ -8,7 +8,7 @@ import type { AccountTarget } from '../org/targets';
 import type { RegionClients } from './clients';
 import { actionOf, classifyError, rootCause } from './errors';
 import type { Progress } from './progress';
-import { KIND_LABELS, needsWork, type Finding } from './report';
+import { needsWork, type Finding, type ResourceKind } from './report';
 import { metadataNoTokenSums } from './usage';
 
 export interface ScanPlan {
@@ -18,15 +18,15 @@ export interface ScanPlan {
   readonly usageDays?: number;
   /** Whether every resource is listed (then usage is read for every instance, not only those to fix). */
   readonly listAll: boolean;
-  /** Account × region targets scanned at once (each runs its five rules in parallel). */
+  /** Account × region targets scanned at once (each runs its rules in parallel). */
   readonly concurrency: number;
   readonly now: Date;
   /** Set when calls go to a custom endpoint: explains an account default it cannot answer. */
   readonly endpointUrl?: string;
 }
 
-/** Rule steps per region: four resource rules and the account default. */
-export const STEPS_PER_REGION = RESOURCE_ADAPTERS.length + 1;
+/** Rule steps per region: one per rule of the catalog. */
+export const STEPS_PER_REGION = RULE_ENTRIES.length;
 
 interface Pending extends Finding {
   readonly memberInstanceIds?: readonly string[];
@@ -34,18 +34,18 @@ interface Pending extends Finding {
 
 /** Pages through one rule's resources with the rule's own listPages and judges each with its own evaluate. */
 async function scanResourceRule<P, S>(
-  adapter: ResourceAdapter<P, S>,
+  scan: ResourceScan<P, S, ResourceKind>,
+  params: P,
   clients: RegionClients,
   accountId: string,
   plan: ScanPlan,
   progress: Progress,
 ): Promise<Pending[]> {
-  const params = adapter.params(plan.parameters);
   const ctx: RuleContext<P> = { clients: clients.rules, params, region: clients.region, accountId };
-  const { rule } = adapter;
+  const rule = scan.rule();
   const out: Pending[] = [];
   const seen = new Set<string>();
-  progress.activity(clients.region, `${KIND_LABELS[adapter.kind]}s`);
+  progress.activity(clients.region, `${scan.label}s`);
   for await (const page of rule.listPages(ctx)) {
     for (const subject of page) {
       const id = rule.resourceIdOf(subject);
@@ -53,12 +53,12 @@ async function scanResourceRule<P, S>(
       if (seen.has(id)) continue;
       seen.add(id);
       const verdict = rule.evaluate(subject, params, plan.now);
-      const { memberInstanceIds, ...facts } = adapter.facts(subject, plan.ownerTag);
+      const { memberInstanceIds, ...facts } = scan.facts(subject, plan.ownerTag);
       out.push({
         ...facts,
         id,
         accountId,
-        kind: adapter.kind,
+        kind: scan.kind,
         resourceType: rule.definition.resourceType,
         rule: rule.definition.id,
         region: clients.region,
@@ -74,29 +74,36 @@ async function scanResourceRule<P, S>(
 }
 
 /**
- * The region's account default, judged by the account rule. A refused call fails the region like any
- * other refused call; any other failure (an endpoint that does not implement the call) becomes an
- * UNKNOWN finding for the region, so the rest of the report still comes out.
+ * An account-level rule's subject for the region (the account default), judged by the rule. A refused
+ * call fails the region like any other refused call; any other failure (an endpoint that does not
+ * implement the call) becomes an UNKNOWN finding for the region, so the rest of the report still comes out.
  */
-async function scanAccountDefaults(clients: RegionClients, accountId: string, plan: ScanPlan, progress: Progress): Promise<Finding> {
-  const params = plan.parameters.accountDefaults;
-  const ctx = { clients: clients.rules, params, region: clients.region, accountId };
+async function scanAccountRule<P, S>(
+  scan: AccountScan<P, S, ResourceKind>,
+  params: P,
+  clients: RegionClients,
+  accountId: string,
+  plan: ScanPlan,
+  progress: Progress,
+): Promise<Finding> {
+  const rule = scan.rule();
+  const ctx: RuleContext<P> = { clients: clients.rules, params, region: clients.region, accountId };
   const base = {
     id: accountId,
     accountId,
-    name: 'instance metadata defaults',
+    name: scan.name,
     display: accountId,
-    kind: 'account-default' as const,
-    resourceType: accountDefaultsRule.definition.resourceType,
-    rule: accountDefaultsRule.definition.id,
+    kind: scan.kind,
+    resourceType: rule.definition.resourceType,
+    rule: rule.definition.id,
     region: clients.region,
   };
-  progress.activity(clients.region, 'account default');
+  progress.activity(clients.region, scan.label);
   let finding: Finding;
   try {
-    const subject = await accountDefaultsRule.load(ctx);
-    const verdict = accountDefaultsRule.evaluate(subject, params, plan.now);
-    finding = { ...base, verdict: verdict.complianceType, annotation: verdict.annotation, hopLimit: subject.hopLimit };
+    const subject = await rule.load(ctx);
+    const verdict = rule.evaluate(subject, params, plan.now);
+    finding = { ...base, verdict: verdict.complianceType, annotation: verdict.annotation, ...scan.facts(subject) };
   } catch (e) {
     if (classifyError(e) !== 'other') throw e;
     const cause = rootCause(e) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
@@ -107,7 +114,7 @@ async function scanAccountDefaults(clients: RegionClients, accountId: string, pl
     finding = {
       ...base,
       verdict: 'UNKNOWN',
-      annotation: `Could not read the account default (${actionOf(e) ?? 'ec2:GetInstanceMetadataDefaults'} failed${what ? `: ${what}` : ''}).${hint}`,
+      annotation: `Could not read the ${scan.label} (${actionOf(e) ?? scan.readAction} failed${what ? `: ${what}` : ''}).${hint}`,
     };
   }
   progress.resources(1);
@@ -129,15 +136,19 @@ function groupProfile(memberIds: readonly string[] | undefined, profiles: Readon
  */
 export async function scanRegion(clients: RegionClients, accountId: string, plan: ScanPlan, progress: Progress, label = clients.region): Promise<Finding[]> {
   const started = Date.now();
-  const lists = await Promise.all([
-    ...RESOURCE_ADAPTERS.map((a) => scanResourceRule(a, clients, accountId, plan, progress)),
-    scanAccountDefaults(clients, accountId, plan, progress).then((f) => [f as Pending]),
-  ]);
+  const lists = await Promise.all(
+    RULE_ENTRIES.map(({ definition, scan }) => {
+      const params = plan.parameters[definition.id];
+      return scan.scope === 'resource'
+        ? scanResourceRule(scan, params, clients, accountId, plan, progress)
+        : scanAccountRule(scan, params, clients, accountId, plan, progress).then((f): Pending[] => [f]);
+    }),
+  );
   const pending = lists.flat();
 
   const profiles = new Map(pending.filter((f) => f.kind === 'instance').map((f) => [f.id, f.instanceProfile] as const));
   let findings: Finding[] = pending.map(({ memberInstanceIds, ...f }) =>
-    f.kind === 'auto-scaling-group' ? { ...f, instanceProfile: groupProfile(memberInstanceIds, profiles) } : f,
+    memberInstanceIds !== undefined ? { ...f, instanceProfile: groupProfile(memberInstanceIds, profiles) } : f,
   );
 
   if (plan.usageDays !== undefined) {
@@ -151,12 +162,7 @@ export async function scanRegion(clients: RegionClients, accountId: string, plan
   const count = (kind: Finding['kind']) => findings.filter((f) => f.kind === kind).length;
   progress.regionDone(
     label,
-    [
-      ['instance', count('instance')],
-      ['launch template', count('launch-template')],
-      ['launch configuration', count('launch-configuration')],
-      ['Auto Scaling group', count('auto-scaling-group')],
-    ],
+    RULE_ENTRIES.flatMap(({ scan }) => (scan.scope === 'resource' ? [[scan.label, count(scan.kind)] as [string, number]] : [])),
     Date.now() - started,
   );
   return findings;

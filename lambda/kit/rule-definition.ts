@@ -4,9 +4,9 @@ import type { ParameterSchema } from './parameters';
  * What a rule is, as data: the single source for its id, scope and parameters. The Lambda handler,
  * the CDK construct, the scanner and the documentation all read this; none of it imports the SDK.
  */
-export interface RuleDefinition<P> {
+export interface RuleDefinition<P, Id extends string = string> {
   /** The check id used everywhere (Lambda folder, Config rule name, SSM document, tests). */
-  readonly id: string;
+  readonly id: Id;
   /** The AWS Config resource type the rule evaluates (`AWS::::Account` for account-level rules). */
   readonly resourceType: string;
   /** Security Hub controls this rule mirrors, e.g. `EC2.8`; empty when nothing managed covers it. */

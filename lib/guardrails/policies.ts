@@ -1,4 +1,4 @@
-import { SETS_ENFORCEMENT_NOT_ENABLED, SETS_TOKENS_NOT_REQUIRED, setsHopLimitAbove } from '../imds-request-conditions';
+import { SETS_ENFORCEMENT_NOT_ENABLED, SETS_TOKENS_NOT_REQUIRED, setsHopLimitAbove } from '../../lambda/rules/common/imds-request-conditions';
 import { HARDENING_ROLE_NAME_PATTERNS, REMEDIATION_ROLE_PREFIX } from '../remediation/role-names';
 
 /**

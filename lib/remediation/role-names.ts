@@ -1,4 +1,5 @@
-import type { RuleId } from '../../lambda/rules/catalog';
+import { RULE_ENTRIES, type RuleId } from '../../lambda/rules/catalog';
+import type { Grant } from '../../lambda/rules/common/remediation-spec';
 
 /**
  * The fixed names of the remediation roles, so the guardrails can name them (their SCP exempts the
@@ -25,8 +26,18 @@ export function remediationRoleNamePattern(ruleId: RuleId, kind: RemediationRole
   return remediationRoleName(ruleId, kind, '*');
 }
 
-/** The role names that must be exempt from a "deny every ModifyInstanceMetadataDefaults" lock: the account-defaults document's. */
-export const HARDENING_ROLE_NAME_PATTERNS: readonly string[] = [remediationRoleNamePattern('imdsv2-account-defaults', 'automation')];
+/** Whether the grants allow changing the account's IMDS defaults. */
+const setsAccountDefaults = (grants: readonly Grant[]): boolean =>
+  grants.some((g) => (g.effect ?? 'Allow') === 'Allow' && g.actions.includes('ec2:ModifyInstanceMetadataDefaults'));
+
+/**
+ * The role names that must be exempt from a "deny every ModifyInstanceMetadataDefaults" lock: every
+ * remediation role allowed to call it (today the account-defaults document's), read from the catalog.
+ */
+export const HARDENING_ROLE_NAME_PATTERNS: readonly string[] = RULE_ENTRIES.flatMap(({ definition, remediation }) => [
+  ...(setsAccountDefaults(remediation.grants) ? [remediationRoleNamePattern(definition.id, 'automation')] : []),
+  ...(remediation.helper && setsAccountDefaults(remediation.helper.grants) ? [remediationRoleNamePattern(definition.id, 'function')] : []),
+]);
 
 /** The longest region name AWS has used so far (ap-southeast-5, ap-northeast-3, ...). */
 export const LONGEST_REGION = 14;

@@ -18,11 +18,11 @@ describe('parseScanArgs', () => {
     const a = parseScanArgs([]);
     expect(a).toMatchObject({ format: 'table', ownerTag: 'Owner', regions: [], allRegions: false, usage: false, all: false, help: false });
     expect(a.concurrency).toBe(DEFAULTS.concurrency);
-    expect(a.parameters.launchConfiguration.maxHopLimit).toBe(1); // AutoScaling.4's default, from the definition
-    expect(a.parameters.instance.maxHopLimit).toBeUndefined();
-    expect(a.parameters.launchTemplate.versions).toEqual(['default', 'latest']);
-    expect(a.parameters.autoScalingGroup.checkInstances).toBe(true);
-    expect(a.parameters.accountDefaults.requireEnforcement).toBe(false);
+    expect(a.parameters['imdsv2-launch-configuration'].maxHopLimit).toBe(1); // AutoScaling.4's default, from the definition
+    expect(a.parameters['imdsv2-instance'].maxHopLimit).toBeUndefined();
+    expect(a.parameters['imdsv2-launch-template'].versions).toEqual(['default', 'latest']);
+    expect(a.parameters['imdsv2-auto-scaling-group'].checkInstances).toBe(true);
+    expect(a.parameters['imdsv2-account-defaults'].requireEnforcement).toBe(false);
   });
 
   test('--region repeats, accepts commas, lower-cases and de-duplicates', () => {
@@ -37,7 +37,7 @@ describe('parseScanArgs', () => {
 
   test('--max-hop-limit reaches every rule that has the parameter, launch configurations included', () => {
     const p = parseScanArgs(['--max-hop-limit', '2']).parameters;
-    expect([p.instance.maxHopLimit, p.launchTemplate.maxHopLimit, p.launchConfiguration.maxHopLimit, p.autoScalingGroup.maxHopLimit, p.accountDefaults.maxHopLimit]).toEqual([
+    expect([p['imdsv2-instance'].maxHopLimit, p['imdsv2-launch-template'].maxHopLimit, p['imdsv2-launch-configuration'].maxHopLimit, p['imdsv2-auto-scaling-group'].maxHopLimit, p['imdsv2-account-defaults'].maxHopLimit]).toEqual([
       2, 2, 2, 2, 2,
     ]);
   });
@@ -52,11 +52,11 @@ describe('parseScanArgs', () => {
       '--no-check-instances',
       '--require-enforcement',
     ]).parameters;
-    expect(p.launchTemplate.versions).toEqual(['latest']);
-    expect(p.instance.exemptionTagKey).toBe('imdsv2-exempt-until');
-    expect(p.autoScalingGroup).toMatchObject({ exemptionTagKey: 'imdsv2-exempt-until', acceptInheritedDefaults: true, checkInstances: false });
-    expect(p.launchTemplate.acceptInheritedDefaults).toBe(true);
-    expect(p.accountDefaults.requireEnforcement).toBe(true);
+    expect(p['imdsv2-launch-template'].versions).toEqual(['latest']);
+    expect(p['imdsv2-instance'].exemptionTagKey).toBe('imdsv2-exempt-until');
+    expect(p['imdsv2-auto-scaling-group']).toMatchObject({ exemptionTagKey: 'imdsv2-exempt-until', acceptInheritedDefaults: true, checkInstances: false });
+    expect(p['imdsv2-launch-template'].acceptInheritedDefaults).toBe(true);
+    expect(p['imdsv2-account-defaults'].requireEnforcement).toBe(true);
   });
 
   test('A bad rule value is a usage error naming the flag, in the kit\'s words', () => {

@@ -45,7 +45,7 @@ describe('scanRegion / scanTargets', () => {
     const p = plan(['--max-hop-limit', '1']);
     const findings = await scanRegion(clients, '123456789012', p, NO_PROGRESS);
     const instance = findings.find((f) => f.kind === 'instance')!;
-    const expected = instanceRule.evaluate(subjectFromInstance(INSTANCE, 'us-east-1'), p.parameters.instance, NOW);
+    const expected = instanceRule.evaluate(subjectFromInstance(INSTANCE, 'us-east-1'), p.parameters['imdsv2-instance'], NOW);
     expect(instance).toMatchObject({ id: 'i-0abc', accountId: '123456789012', verdict: expected.complianceType, annotation: expected.annotation, hopLimit: 2, instanceProfile: true, owner: 'payments' });
     expect(instance.annotation).toMatch(/hop limit 2 > max 1/);
     // The scan row's fix names the region it was found in.

@@ -7,6 +7,7 @@ import {
   stringParam,
   type ParameterSchema,
 } from '../../lambda/kit/parameters';
+import type { RuleDefinition } from '../../lambda/kit/rule-definition';
 import { accountDefaultsRule } from '../../lambda/rules/imdsv2-account-defaults/definition';
 import { autoScalingGroupRule } from '../../lambda/rules/imdsv2-auto-scaling-group/definition';
 import { instanceRule } from '../../lambda/rules/imdsv2-instance/definition';
@@ -218,7 +219,7 @@ describe('listParam', () => {
 });
 
 describe("the rules' own schemas", () => {
-  const rules = [instanceRule, launchTemplateRule, launchConfigurationRule, autoScalingGroupRule, accountDefaultsRule];
+  const rules: ReadonlyArray<RuleDefinition<any>> = [instanceRule, launchTemplateRule, launchConfigurationRule, autoScalingGroupRule, accountDefaultsRule];
 
   test.each(rules.map((r) => [r.id, r] as const))('%s: maxHopLimit is validated 1-64', (_id, rule) => {
     expect(parseParameters(rule.parameters, { maxHopLimit: '2' })).toMatchObject({ maxHopLimit: 2 });

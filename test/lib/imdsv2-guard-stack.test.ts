@@ -6,7 +6,7 @@ import { configureApp } from '../../lib/guard-app';
 import { Imdsv2GuardStack } from '../../lib/imdsv2-guard-stack';
 import { actionsOf, logicalId, statementsOf, testApp } from './support';
 
-// Written out here rather than read from lib/rule-permissions.ts, so a change to the table has to be
+// Written out here rather than read from lambda/rules/<id>/permissions.ts, so a change to the table has to be
 // made twice, on purpose.
 const EXPECTED_ACTIONS: Record<RuleId, string[]> = {
   'imdsv2-instance': [

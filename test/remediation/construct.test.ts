@@ -34,7 +34,7 @@ type Resource = { Type: string; Properties: Record<string, any> };
 const resources = (t: Template, type: string): Array<[string, Resource]> =>
   Object.entries(t.toJSON().Resources as Record<string, Resource>).filter(([, r]) => r.Type === type);
 
-// Written out here rather than read from lib/remediation/remediation-catalog.ts, so that a change
+// Written out here rather than read from lambda/rules/<id>/remediation.ts, so that a change
 // to what a role may do has to be made twice, on purpose.
 const AUTOMATION_ACTIONS: Record<RuleId, string[]> = {
   'imdsv2-instance': ['ec2:DescribeInstances', 'ec2:ModifyInstanceMetadataOptions', 'lambda:InvokeFunction'],

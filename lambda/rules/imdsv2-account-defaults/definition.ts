@@ -7,7 +7,7 @@ export interface AccountDefaultsParameters {
   readonly requireEnforcement: boolean;
 }
 
-export const accountDefaultsRule: RuleDefinition<AccountDefaultsParameters> = {
+export const accountDefaultsRule: RuleDefinition<AccountDefaultsParameters, 'imdsv2-account-defaults'> = {
   id: 'imdsv2-account-defaults',
   resourceType: 'AWS::::Account',
   controls: [],

@@ -10,7 +10,7 @@ export interface AutoScalingGroupParameters {
   readonly acceptInheritedDefaults: boolean;
 }
 
-export const autoScalingGroupRule: RuleDefinition<AutoScalingGroupParameters> = {
+export const autoScalingGroupRule: RuleDefinition<AutoScalingGroupParameters, 'imdsv2-auto-scaling-group'> = {
   id: 'imdsv2-auto-scaling-group',
   resourceType: 'AWS::AutoScaling::AutoScalingGroup',
   controls: [],

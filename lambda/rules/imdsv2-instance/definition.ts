@@ -7,7 +7,7 @@ export interface InstanceParameters {
   readonly maxExemptionDays?: number;
 }
 
-export const instanceRule: RuleDefinition<InstanceParameters> = {
+export const instanceRule: RuleDefinition<InstanceParameters, 'imdsv2-instance'> = {
   id: 'imdsv2-instance',
   resourceType: 'AWS::EC2::Instance',
   controls: ['EC2.8'],

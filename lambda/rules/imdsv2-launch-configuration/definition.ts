@@ -6,7 +6,7 @@ export interface LaunchConfigurationParameters {
   readonly maxHopLimit: number;
 }
 
-export const launchConfigurationRule: RuleDefinition<LaunchConfigurationParameters> = {
+export const launchConfigurationRule: RuleDefinition<LaunchConfigurationParameters, 'imdsv2-launch-configuration'> = {
   id: 'imdsv2-launch-configuration',
   resourceType: 'AWS::AutoScaling::LaunchConfiguration',
   controls: ['AutoScaling.3', 'AutoScaling.4'],

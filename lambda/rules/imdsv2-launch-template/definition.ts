@@ -12,7 +12,7 @@ export interface LaunchTemplateParameters {
   readonly acceptInheritedDefaults: boolean;
 }
 
-export const launchTemplateRule: RuleDefinition<LaunchTemplateParameters> = {
+export const launchTemplateRule: RuleDefinition<LaunchTemplateParameters, 'imdsv2-launch-template'> = {
   id: 'imdsv2-launch-template',
   resourceType: 'AWS::EC2::LaunchTemplate',
   controls: ['EC2.170'],

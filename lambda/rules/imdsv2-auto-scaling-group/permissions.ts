@@ -1,0 +1,17 @@
+/**
+ * Every IAM action the function calls. Beyond `config:PutEvaluations`, it reads its own current results
+ * for the periodic sweep's clean-up and fetches oversized items. All reads but its own results.
+ */
+export const actions: readonly string[] = [
+  'config:PutEvaluations',
+  'config:GetComplianceDetailsByConfigRule',
+  'config:GetResourceConfigHistory',
+  'autoscaling:DescribeAutoScalingGroups',
+  'autoscaling:DescribeLaunchConfigurations',
+  // Warm-pool instances (only for groups that have a warm pool, and only with checkInstances).
+  'autoscaling:DescribeWarmPool',
+  'ec2:DescribeLaunchTemplateVersions',
+  'ec2:DescribeInstances',
+  'ec2:DescribeImages',
+  'ec2:GetInstanceMetadataDefaults',
+];
