@@ -5,7 +5,7 @@
  * throws UsageError, naming the flag.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { integerFromText } from '../../lambda/kit/integer';
+import { integerFrom } from '../../lambda/kit/integer';
 import { parseTargetSelection, TargetSelectionError, type TargetSelection } from '../org/targets';
 import { UsageError } from '../scan/errors';
 
@@ -75,7 +75,7 @@ export function stringValue(values: Values, name: string): string | undefined {
 /** An integer flag within [min, max], or `fallback` when absent. */
 export function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
-  const n = integerFromText(raw, { signed: false });
+  const n = integerFrom(raw, { signed: false });
   if (n === undefined || n < min || n > max) {
     throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
   }

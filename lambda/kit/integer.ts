@@ -8,23 +8,19 @@
  * fraction ("2.5"), "+" sign, or blank, which `Number()` would otherwise accept or turn into 0.
  */
 export interface IntegerSyntax {
-  /** Accept a leading minus sign in a string. @default true */
+  /** Accept a leading minus sign in a string (a negative number is always accepted). @default true */
   readonly signed?: boolean;
   /** Ignore white space around a string. @default true */
   readonly trim?: boolean;
 }
 
-const SIGNED = /^-?\d+$/;
-const UNSIGNED = /^\d+$/;
-
-/** The integer a string spells in decimal digits, or undefined. Huge values come back as the nearest double: bound them. */
-export function integerFromText(text: string, syntax: IntegerSyntax = {}): number | undefined {
-  const t = syntax.trim === false ? text : text.trim();
-  return (syntax.signed === false ? UNSIGNED : SIGNED).test(t) ? Number(t) : undefined;
-}
-
-/** An integer from a number (a whole, finite one) or from a string of digits; undefined for anything else. */
+/**
+ * An integer from a whole, finite number or from a string of digits; undefined for anything else.
+ * A huge digit string comes back as the nearest double: callers bound it.
+ */
 export function integerFrom(value: unknown, syntax: IntegerSyntax = {}): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
-  return typeof value === 'string' ? integerFromText(value, syntax) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = syntax.trim === false ? value : value.trim();
+  return (syntax.signed === false ? /^\d+$/ : /^-?\d+$/).test(text) ? Number(text) : undefined;
 }

@@ -1,5 +1,5 @@
 import { InvalidParameterError } from './errors';
-import { integerFromText } from './integer';
+import { integerFrom } from './integer';
 
 /**
  * Rule parameters arrive as `ruleParameters`, a JSON string of an object. AWS Config passes every
@@ -41,7 +41,7 @@ export function integerParam(opts: {
     defaultValue: opts.defaultValue,
     parse(raw) {
       const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : fail(`expected an integer, got ${typeof raw}`);
-      const value = integerFromText(text) ?? fail(`expected an integer, got "${text}"`);
+      const value = integerFrom(text) ?? fail(`expected an integer, got "${text}"`);
       if (value < opts.min || value > opts.max) fail(`must be between ${opts.min} and ${opts.max}, got ${value}`);
       return value;
     },

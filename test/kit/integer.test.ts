@@ -1,4 +1,4 @@
-import { integerFrom, integerFromText } from '../../lambda/kit/integer';
+import { integerFrom } from '../../lambda/kit/integer';
 import { integerParam } from '../../lambda/kit/parameters';
 import { integer as payloadInteger, maxHopLimitFromEnv } from '../../lambda/remediation/common/payload';
 import { normaliseMetadataOptions } from '../../lambda/rules/common/metadata-options';
@@ -6,7 +6,7 @@ import { integer as contextInteger } from '../../lib/context-values';
 import { integer as flagInteger } from '../../cli/common/args';
 import { convert } from '../../cli/local/automation';
 
-describe('integerFromText', () => {
+describe('integerFrom, strings', () => {
   test.each([
     ['0', 0],
     ['42', 42],
@@ -15,27 +15,27 @@ describe('integerFromText', () => {
     [' 12 ', 12],
     ['\t3\n', 3],
   ])('Compliance: %j reads as %j', (text, expected) => {
-    expect(integerFromText(text)).toBe(expected);
+    expect(integerFrom(text)).toBe(expected);
   });
 
   test.each(['', ' ', '1e3', '0x10', '2.5', '+2', '1_000', 'NaN', 'Infinity', '-', '٣', '1 2'])('Noncompliance: %p is not an integer', (text) => {
-    expect(integerFromText(text)).toBeUndefined();
+    expect(integerFrom(text)).toBeUndefined();
   });
 
   test('Compliance: unsigned refuses a minus sign; trim false refuses surrounding white space', () => {
-    expect(integerFromText('-1', { signed: false })).toBeUndefined();
-    expect(integerFromText('1', { signed: false })).toBe(1);
-    expect(integerFromText(' 2', { trim: false })).toBeUndefined();
-    expect(integerFromText('2 ', { trim: false })).toBeUndefined();
-    expect(integerFromText('2', { trim: false })).toBe(2);
+    expect(integerFrom('-1', { signed: false })).toBeUndefined();
+    expect(integerFrom('1', { signed: false })).toBe(1);
+    expect(integerFrom(' 2', { trim: false })).toBeUndefined();
+    expect(integerFrom('2 ', { trim: false })).toBeUndefined();
+    expect(integerFrom('2', { trim: false })).toBe(2);
   });
 
   test('Compliance: a huge string comes back as the nearest double, for the caller to bound', () => {
-    expect(integerFromText('99999999999999999999')).toBe(1e20);
+    expect(integerFrom('99999999999999999999')).toBe(1e20);
   });
 });
 
-describe('integerFrom', () => {
+describe('integerFrom, other values', () => {
   test.each([
     [5, 5],
     [-3, -3],

@@ -1,4 +1,4 @@
-import { integerFrom, integerFromText } from '../../kit/integer';
+import { integerFrom } from '../../kit/integer';
 import { InvalidInputError } from './errors';
 
 /**
@@ -60,7 +60,7 @@ export function boolean(p: Payload, name: string, fallback: boolean): boolean {
 export function maxHopLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.IMDSV2_GUARD_MAX_HOP_LIMIT;
   if (raw === undefined || raw === '') return 64;
-  const n = integerFromText(raw, { signed: false, trim: false });
+  const n = integerFrom(raw, { signed: false, trim: false });
   if (n === undefined || n < 1 || n > 64) throw new InvalidInputError(`IMDSV2_GUARD_MAX_HOP_LIMIT must be an integer from 1 to 64; got ${JSON.stringify(raw)}`);
   return n;
 }

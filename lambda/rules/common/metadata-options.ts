@@ -1,4 +1,4 @@
-import { integerFromText } from '../../kit/integer';
+import { integerFrom } from '../../kit/integer';
 
 /**
  * Instance metadata options in one normalised shape, whatever the source (instance configuration
@@ -30,7 +30,7 @@ export function normaliseMetadataOptions(raw: unknown): MetadataOptions | undefi
   };
   const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined);
   const hop = pick('httpPutResponseHopLimit');
-  const hopNumber = typeof hop === 'number' ? hop : typeof hop === 'string' ? integerFromText(hop, { trim: false }) : undefined;
+  const hopNumber = typeof hop === 'number' ? hop : integerFrom(hop, { trim: false });
   return {
     httpTokens: text(pick('httpTokens')),
     httpEndpoint: text(pick('httpEndpoint')),
