@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { integerFrom } from '../lambda/kit/integer';
 
 /**
  * Readers of CDK context values, shared by every `*FromContext` function. Values given on the
@@ -45,14 +46,13 @@ export interface IntegerOptions {
 
 /** An integer, from a JSON number or a string of digits. */
 export function integer(key: string, value: unknown, options: IntegerOptions = {}): number {
-  const digits = options.signed ? /^-?\d+$/ : /^\d+$/;
-  const n = typeof value === 'string' && digits.test(value.trim()) ? Number(value) : value;
+  const n = integerFrom(value, { signed: options.signed ?? false });
   const { min, max } = options;
   if (min !== undefined && max !== undefined) {
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    if (n === undefined || n < min || n > max) {
       fail(key, `expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
     }
-  } else if (typeof n !== 'number' || !Number.isInteger(n)) {
+  } else if (n === undefined) {
     fail(key, `expected an integer, got ${JSON.stringify(value)}`);
   }
   return n;

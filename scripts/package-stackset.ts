@@ -9,6 +9,7 @@
 // Options: --regions a,b  --bucket-prefix p  --out dir  --lambda-dir dir  -c key=value (CDK context,
 // repeatable, over cdk.json's). Regions and prefix default to the imdsv2-guard:management:* context.
 import * as path from 'node:path';
+import { renderColumns } from '../cli/common/table';
 import { PROJECT_ROOT } from '../lib/bundling';
 import { MANAGEMENT_CONTEXT_KEYS } from '../lib/stackset/management-context';
 import { BUCKET_DIR, cdkJsonContext, checkPackageTargets, deployCommands, packageStackSet, TEMPLATE_FILE, uploadCommands } from '../lib/stackset/package';
@@ -93,8 +94,8 @@ function main(): void {
   console.log(`Packaged imdsv2-guard ${manifest.version} for StackSets in ${out}/`);
   console.log(`  ${TEMPLATE_FILE}  ${manifest.template.bytes} bytes  -> ${manifest.template.key}`);
   const bundles = [...Object.entries(manifest.functions), ...Object.entries(manifest.helpers).map(([entry, f]) => [`remediation/${entry}`, f] as const)];
-  const width = Math.max(...bundles.map(([name]) => name.length));
-  for (const [name, f] of bundles) console.log(`  ${name.padEnd(width)} ${kib(f.zipBytes).padStart(9)}  -> ${f.key}`);
+  const rows = bundles.map(([name, f]) => [name, kib(f.zipBytes), `-> ${f.key}`]);
+  for (const line of renderColumns(rows, { indent: '  ', gap: [' ', '  '], alignRight: [1], minWidths: [0, 9] })) console.log(line);
 
   const regionList = regions && regions.length > 0 ? regions : ['<region>'];
   const bucketPrefix = prefix ?? '<prefix>';

@@ -5,6 +5,7 @@
  * throws UsageError, naming the flag.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { integerFrom } from '../../lambda/kit/integer';
 import { parseTargetSelection, TargetSelectionError, type TargetSelection } from '../org/targets';
 import { UsageError } from '../scan/errors';
 
@@ -74,11 +75,11 @@ export function stringValue(values: Values, name: string): string | undefined {
 /** An integer flag within [min, max], or `fallback` when absent. */
 export function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
-  const text = raw.trim();
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+  const n = integerFrom(raw, { signed: false });
+  if (n === undefined || n < min || n > max) {
     throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
   }
-  return Number(text);
+  return n;
 }
 
 /** A string flag, trimmed; given but empty is a usage error. */

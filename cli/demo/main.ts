@@ -1,6 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { join } from 'node:path';
+import { clip, formatRow } from '../common/table';
 import { BufferStream } from '../io';
 import { startStandInFront, type StandInFront } from '../local/front';
 import { MotoMissingError, startLocalMoto, type LocalMoto } from '../local/moto';
@@ -63,12 +64,9 @@ function isolateFromRealAws(endpoint: string): void {
   delete process.env.AWS_PROFILE;
 }
 
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 function evaluationLine(e: SentEvaluation, label: string, width: number): string {
-  const head = `    ${label.padEnd(46)} ${e.ComplianceType.padEnd(14)} `;
+  // Fixed widths: the lines are printed one by one as each rule answers.
+  const head = formatRow([label, e.ComplianceType, ''], [46, 14], { indent: '    ', gap: ' ' });
   return head + clip(splitAnnotation(e.Annotation).reason, Math.max(40, width - head.length));
 }
 

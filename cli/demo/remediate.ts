@@ -14,6 +14,7 @@ import { rule as groupRule } from '../../lambda/rules/imdsv2-auto-scaling-group/
 import { rule as instanceRule } from '../../lambda/rules/imdsv2-instance/handler';
 import { rule as launchConfigurationRule } from '../../lambda/rules/imdsv2-launch-configuration/handler';
 import { rule as launchTemplateRule } from '../../lambda/rules/imdsv2-launch-template/handler';
+import { renderColumns } from '../common/table';
 import { loadDocument, runAutomation, SdkApiCaller, type RunResult } from '../local/automation';
 import type { StandInFront } from '../local/front';
 import { InstanceRefreshStandIn } from '../local/instance-refresh';
@@ -325,15 +326,13 @@ const OUTCOME_TEXT: Record<Outcome, string> = {
 
 /** The before/after table: one line per execution and its detail (wrapped) under it. */
 export function remediationTable(rows: readonly RemediationRow[], width = 140): string[] {
-  const w = {
-    resource: Math.max(8, ...rows.map((r) => r.resource.length)),
-    document: Math.max(8, ...rows.map((r) => r.document.length)),
-    verdicts: Math.max(16, ...rows.map((r) => `${r.before} → ${r.after}`.length)),
-  };
-  const head = `  ${'RESOURCE'.padEnd(w.resource)}  ${'DOCUMENT'.padEnd(w.document)}  ${'VERDICT BEFORE → AFTER'.padEnd(w.verdicts)}  OUTCOME`;
+  const [head, ...lines] = renderColumns(
+    [['RESOURCE', 'DOCUMENT', 'VERDICT BEFORE → AFTER', 'OUTCOME'], ...rows.map((r) => [r.resource, r.document, `${r.before} → ${r.after}`, OUTCOME_TEXT[r.outcome]])],
+    { indent: '  ' },
+  );
   const out = [head];
-  for (const r of rows) {
-    out.push(`  ${r.resource.padEnd(w.resource)}  ${r.document.padEnd(w.document)}  ${`${r.before} → ${r.after}`.padEnd(w.verdicts)}  ${OUTCOME_TEXT[r.outcome]}`);
+  for (const [i, r] of rows.entries()) {
+    out.push(lines[i]);
     const detail = r.outcome === 'stopped' ? `"${r.detail}"` : r.detail;
     out.push(...wrap(`↳ ${detail}`, Math.max(60, width), '      ').map((l) => (l.startsWith('      ') ? l : `    ${l}`)));
     if (r.standIns.length) out.push(`      stand-ins: ${r.standIns.join('; ')}`);

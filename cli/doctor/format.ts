@@ -1,11 +1,9 @@
+import { renderColumns } from '../common/table';
 import { exitCodeFor, isReady, problemsOf, type DoctorReport } from './report';
 
 const MARK = { ok: 'ok', warn: 'WARN', fail: 'FAIL', unknown: '??' } as const;
 
-function columns(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
-}
+const columns = (rows: string[][]): string => renderColumns(rows).join('\n');
 
 /** The table: one row per check, per account and region; then the StackSet; then every problem with its fix. */
 export function formatDoctorTable(report: DoctorReport): string {

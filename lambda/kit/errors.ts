@@ -1,16 +1,23 @@
 /**
- * Typed errors raised by the kit. Every error carries a stable `code` and, where it wraps another
- * failure, the original as `cause`. A thrown error makes AWS Config record a failed rule execution
- * (and Lambda retry the asynchronous invocation): that is the intended outcome for any input we cannot
- * evaluate with certainty. We never guess a verdict instead.
+ * The typed errors of every function: the Config rules (the kit's errors below) and the remediation
+ * helpers (lambda/remediation/common/errors.ts) alike. Every error carries a stable `code`, its class
+ * name as `name` (what Lambda reports as `errorType`) and, where it wraps another failure, the
+ * original as `cause`.
  */
-export abstract class KitError extends Error {
+export abstract class GuardError extends Error {
   abstract readonly code: string;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
   }
 }
+
+/**
+ * Errors raised by the kit, about AWS Config. A thrown error makes AWS Config record a failed rule
+ * execution (and Lambda retry the asynchronous invocation): that is the intended outcome for any
+ * input we cannot evaluate with certainty. We never guess a verdict instead.
+ */
+export abstract class KitError extends GuardError {}
 
 /** The Lambda event is not a well-formed AWS Config rule invocation. */
 export class MalformedEventError extends KitError {

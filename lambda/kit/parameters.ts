@@ -1,4 +1,5 @@
 import { InvalidParameterError } from './errors';
+import { integerFrom } from './integer';
 
 /**
  * Rule parameters arrive as `ruleParameters`, a JSON string of an object. AWS Config passes every
@@ -40,8 +41,7 @@ export function integerParam(opts: {
     defaultValue: opts.defaultValue,
     parse(raw) {
       const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : fail(`expected an integer, got ${typeof raw}`);
-      if (!/^-?\d+$/.test(text)) fail(`expected an integer, got "${text}"`);
-      const value = Number(text);
+      const value = integerFrom(text) ?? fail(`expected an integer, got "${text}"`);
       if (value < opts.min || value > opts.max) fail(`must be between ${opts.min} and ${opts.max}, got ${value}`);
       return value;
     },

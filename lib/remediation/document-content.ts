@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Token } from 'aws-cdk-lib';
 import { parse } from 'yaml';
+import { integerFrom } from '../../lambda/kit/integer';
 
 /** The parts of an SSM Automation document the constructs read or change. */
 export interface DocumentParameter {
@@ -57,7 +58,7 @@ export function staticValue(doc: DocumentContent, id: string, name: string, valu
   };
   switch (spec.type) {
     case 'Integer':
-      if (!/^-?\d+$/.test(text)) fail('is not an integer');
+      if (integerFrom(text, { trim: false }) === undefined) fail('is not an integer');
       break;
     case 'Boolean':
       if (!/^(true|false)$/i.test(text)) fail('is not true or false');

@@ -1,5 +1,6 @@
 import {
   EvaluationsNotRecordedError,
+  GuardError,
   InvalidParameterError,
   KitError,
   MalformedEventError,
@@ -7,6 +8,15 @@ import {
   ResourceFetchError,
   WrongResourceTypeError,
 } from '../../lambda/kit/errors';
+import {
+  AwsCallError,
+  Imdsv1InUseError,
+  InvalidInputError,
+  NotMigratableError,
+  RemediationError,
+  ResourceNotFoundError,
+  VerificationError,
+} from '../../lambda/remediation/common/errors';
 
 describe('kit errors', () => {
   const cause = new Error('underlying');
@@ -24,6 +34,7 @@ describe('kit errors', () => {
     ],
   ])('%s: name, code, message and cause', (error, name, code, message) => {
     expect(error).toBeInstanceOf(KitError);
+    expect(error).toBeInstanceOf(GuardError);
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe(name);
     expect(error.code).toBe(code);
@@ -52,5 +63,29 @@ describe('kit errors', () => {
     const e = new EvaluationsNotRecordedError(failed);
     expect(e.message).toMatch(/^AWS Config did not record 23 evaluation\(s\): AWS::EC2::Instance i-0, .*AWS::EC2::Instance i-19 and 3 more$/);
     expect(e.failed).toHaveLength(23);
+  });
+
+  // Remediation helpers share the neutral base, not the Config-specific one.
+  test.each([
+    [new InvalidInputError('LookbackDays must be an integer', { cause }), 'InvalidInputError', 'InvalidInput'],
+    [new ResourceNotFoundError('gone', { cause }), 'ResourceNotFoundError', 'ResourceNotFound'],
+    [new NotMigratableError('no equivalent', { cause }), 'NotMigratableError', 'NotMigratable'],
+    [new VerificationError('not applied', { cause }), 'VerificationError', 'Verification'],
+    [new AwsCallError('ec2.X failed', { cause }), 'AwsCallError', 'AwsCall'],
+  ])('remediation %s: a GuardError with name, code and cause, not a KitError', (error, name, code) => {
+    expect(error).toBeInstanceOf(RemediationError);
+    expect(error).toBeInstanceOf(GuardError);
+    expect(error).not.toBeInstanceOf(KitError);
+    expect(error.name).toBe(name);
+    expect(error.code).toBe(code);
+    expect(error.cause).toBe(cause);
+  });
+
+  test('Imdsv1InUseError keeps its name and the message the failed execution shows', () => {
+    const e = new Imdsv1InUseError('i-0abc', 3, 14);
+    expect(e).toBeInstanceOf(GuardError);
+    expect(e).not.toBeInstanceOf(KitError);
+    expect(e.name).toBe('Imdsv1InUseError');
+    expect(e.message).toMatch(/^IMDSv1 calls seen: 3 in the last 14 days on i-0abc /);
   });
 });

@@ -5,6 +5,8 @@ export { select, parseSelector, SelectorSyntaxError } from './selector';
 export { convert, asText, TypeConversionError } from './values';
 export { interpolate, references, UnresolvedReferenceError } from './interpolate';
 export { SdkApiCaller, commandFor, plainResponse, UnsupportedApiError, type ApiCaller, type SdkSettings } from './aws-api';
+export { ACTIONS } from './actions';
+export type { Action, ActionContext, StepOutcome } from './action';
 export {
   runAutomation,
   checkDocument,

@@ -1,3 +1,4 @@
+import { integerFrom } from '../../../lambda/kit/integer';
 import type { ParameterType } from './document';
 
 /**
@@ -21,11 +22,12 @@ export function convert(value: unknown, type: ParameterType, what: string): unkn
       if (typeof value === 'number' || typeof value === 'boolean') return String(value);
       if (single !== undefined && typeof single !== 'object') return convert(single, type, what);
       return fail();
-    case 'Integer':
-      if (typeof value === 'number' && Number.isInteger(value)) return value;
-      if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+    case 'Integer': {
+      const n = integerFrom(value);
+      if (n !== undefined) return n;
       if (single !== undefined) return convert(single, type, what);
       return fail();
+    }
     case 'Boolean':
       if (typeof value === 'boolean') return value;
       if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';

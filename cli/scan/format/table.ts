@@ -1,3 +1,4 @@
+import { clip, columnWidths, renderColumns } from '../../common/table';
 import { accountTotals, KINDS, KIND_LABELS, needsWork, splitAnnotation, summarise, totals, type Finding, type ScanReport, type SummaryCell } from '../report';
 import { typeLabel, usageText, yesNo } from './columns';
 
@@ -5,17 +6,6 @@ export interface TableOptions {
   readonly all: boolean;
   /** Terminal width: long reasons are cut to fit. Undefined (not a terminal): nothing is cut. */
   readonly width?: number;
-}
-
-/** Left-aligned columns separated by two spaces; the last column is never padded. */
-export function renderColumns(rows: ReadonlyArray<readonly string[]>, indent = ''): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
 }
 
 const ACCOUNT_GROUP = '(account defaults)';
@@ -71,12 +61,12 @@ function findingRows(report: ScanReport, listed: readonly Finding[], width: numb
   const all = [header, ...rows];
   if (width !== undefined) {
     // Cut only the reason, and never below a readable minimum.
-    const widths = header.slice(0, -1).map((_, i) => Math.max(...all.map((r) => r[i].length)));
+    const widths = columnWidths(all).slice(0, -1);
     const used = widths.reduce((a, b) => a + b + 2, 2);
     const room = Math.max(30, width - used - 1);
     for (const r of all) r[r.length - 1] = clip(r[r.length - 1], room);
   }
-  return renderColumns(all, '  ');
+  return renderColumns(all, { indent: '  ' });
 }
 
 function cellText(c: SummaryCell): string {
@@ -102,7 +92,7 @@ function summaryRows(report: ScanReport): string[] {
     }),
   ]);
   const total = ['total', ...KINDS.map((k) => cellText(sumCells(cells.filter((c) => c.kind === k), k)))];
-  return renderColumns([header, ...rows, ...(report.regions.length > 1 ? [total] : [])], '  ');
+  return renderColumns([header, ...rows, ...(report.regions.length > 1 ? [total] : [])], { indent: '  ' });
 }
 
 function sumCells(cells: readonly SummaryCell[], kind: SummaryCell['kind']): SummaryCell {
@@ -117,7 +107,7 @@ function accountRows(report: ScanReport): string[] {
     const t = accountTotals(report.findings, [a.accountId])[0];
     return [a.accountId, a.name ?? '-', a.status, String(t.nonCompliant), String(t.unknown), String(t.compliant), String(a.regionsScanned.length), String(a.regionsFailed.filter((r) => r !== '*').length || (a.regionsFailed.length ? 'all' : 0))];
   });
-  return renderColumns([header, ...rows], '  ');
+  return renderColumns([header, ...rows], { indent: '  ' });
 }
 
 /** What was not scanned, grouped per account and reason, each with its fix. */

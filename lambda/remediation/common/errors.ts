@@ -1,11 +1,11 @@
-import { KitError } from '../../kit/errors';
+import { GuardError } from '../../kit/errors';
 
 /**
  * Typed errors of the remediation functions. SSM Automation shows a failed
  * aws:invokeLambdaFunction step with the function's error message, so every message here is
  * written for the person reading the failed execution: what was refused and what to do next.
  */
-export abstract class RemediationError extends KitError {}
+export abstract class RemediationError extends GuardError {}
 
 /** The step's Payload is not what the document sends (a hand-edited document or a direct invoke). */
 export class InvalidInputError extends RemediationError {

@@ -1,3 +1,4 @@
+import { integerFrom } from '../../kit/integer';
 import { InvalidInputError } from './errors';
 
 /**
@@ -36,8 +37,8 @@ export function requiredString(p: Payload, name: string, pattern: RegExp, hint: 
 export function integer(p: Payload, name: string, min: number, max: number, fallback: number): number {
   const v = p[name];
   if (v === undefined || v === null || v === '') return fallback;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
+  const n = integerFrom(v);
+  if (n === undefined || n < min || n > max) {
     throw new InvalidInputError(`${name} must be an integer from ${min} to ${max}; got ${JSON.stringify(v)}`);
   }
   return n;
@@ -59,7 +60,7 @@ export function boolean(p: Payload, name: string, fallback: boolean): boolean {
 export function maxHopLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.IMDSV2_GUARD_MAX_HOP_LIMIT;
   if (raw === undefined || raw === '') return 64;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > 64) throw new InvalidInputError(`IMDSV2_GUARD_MAX_HOP_LIMIT must be an integer from 1 to 64; got ${JSON.stringify(raw)}`);
+  const n = integerFrom(raw, { signed: false, trim: false });
+  if (n === undefined || n < 1 || n > 64) throw new InvalidInputError(`IMDSV2_GUARD_MAX_HOP_LIMIT must be an integer from 1 to 64; got ${JSON.stringify(raw)}`);
   return n;
 }

@@ -1,3 +1,5 @@
+import { integerFrom } from '../../kit/integer';
+
 /**
  * Instance metadata options in one normalised shape, whatever the source (instance configuration
  * item, launch template data, launch configuration, account default). Values are lower-case as AWS
@@ -28,7 +30,7 @@ export function normaliseMetadataOptions(raw: unknown): MetadataOptions | undefi
   };
   const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined);
   const hop = pick('httpPutResponseHopLimit');
-  const hopNumber = typeof hop === 'number' ? hop : typeof hop === 'string' && /^-?\d+$/.test(hop) ? Number(hop) : undefined;
+  const hopNumber = typeof hop === 'number' ? hop : integerFrom(hop, { trim: false });
   return {
     httpTokens: text(pick('httpTokens')),
     httpEndpoint: text(pick('httpEndpoint')),
