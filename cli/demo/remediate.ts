@@ -1,3 +1,4 @@
+import { wrap } from '../common/help-text';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createClients, type Clients } from '../../lambda/kit/clients';
@@ -301,20 +302,9 @@ export async function runRemediations(setup: RemediationSetup): Promise<Remediat
   }
 }
 
-/** Wraps `text` to `width` columns, every line after the first indented by `indent`. */
-function wrap(text: string, width: number, indent: string): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = indent + word;
-    } else {
-      line = line ? `${line} ${word}` : `${indent}${word}`;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
+/** `text` wrapped to `width` columns, as lines that each start with `indent`. */
+function wrapLines(text: string, width: number, indent: string): string[] {
+  return `${indent}${wrap(text, width, indent.length)}`.split('\n');
 }
 
 const OUTCOME_TEXT: Record<Outcome, string> = {
@@ -334,7 +324,7 @@ export function remediationTable(rows: readonly RemediationRow[], width = 140): 
   for (const [i, r] of rows.entries()) {
     out.push(lines[i]);
     const detail = r.outcome === 'stopped' ? `"${r.detail}"` : r.detail;
-    out.push(...wrap(`↳ ${detail}`, Math.max(60, width), '      ').map((l) => (l.startsWith('      ') ? l : `    ${l}`)));
+    out.push(...wrapLines(`↳ ${detail}`, Math.max(60, width), '      ').map((l) => (l.startsWith('      ') ? l : `    ${l}`)));
     if (r.standIns.length) out.push(`      stand-ins: ${r.standIns.join('; ')}`);
   }
   return out;

@@ -1,9 +1,9 @@
-import { wrap } from '../scan/help';
+import { helpWidth, optionLine, wrap } from '../common/help-text';
 import { DOCTOR_DEFAULTS } from './args';
 
 export function doctorHelp(width = 100): string {
-  const w = Math.max(60, Math.min(width, 120));
-  const opt = (name: string, text: string) => `  ${name.padEnd(30)} ${wrap(text, w, 33)}`;
+  const w = helpWidth(width);
+  const opt = (name: string, text: string) => optionLine(name, text, w);
   return [
     'Usage: imdsv2-guard doctor [options]',
     '',

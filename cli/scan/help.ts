@@ -1,26 +1,11 @@
 import { RULE_ENTRIES } from '../../lambda/rules/catalog';
 import { DEFAULTS, MAX_CONCURRENCY, MAX_USAGE_DAYS } from './args';
 import { RULE_FLAGS, type RuleFlag } from './rule-flags';
+import { helpWidth, optionLine, wrap } from '../common/help-text';
 
 /** Each rule's resources in words ("launch templates"), from its catalog entry. */
 const RULE_LABELS: Readonly<Record<string, string>> = Object.fromEntries(RULE_ENTRIES.map((e) => [e.definition.id, `${e.scan.label}s`]));
 
-/** Wraps `text` to `width` columns, every line after the first indented by `indent`. */
-export function wrap(text: string, width: number, indent: number): string {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line !== '' && line.length + 1 + w.length > width - indent) {
-      lines.push(line);
-      line = w;
-    } else {
-      line = line === '' ? w : `${line} ${w}`;
-    }
-  }
-  if (line) lines.push(line);
-  return lines.join(`\n${' '.repeat(indent)}`);
-}
 
 function show(v: unknown): string {
   if (v === undefined) return 'not set';
@@ -46,14 +31,14 @@ function ruleFlagLines(width: number): string[] {
     const applies = `[${f.rules.map((r) => RULE_LABELS[r] ?? r).join(', ')}; ${defaultsText(f)}]`;
     // The rule describes the parameter when true; a --no- flag turns that off.
     const text = on ? `Turn off: ${f.description}` : f.description;
-    out.push(`  ${name.padEnd(30)} ${wrap(`${text} ${applies}`, width, 33)}`);
+    out.push(optionLine(name, `${text} ${applies}`, width));
   }
   return out;
 }
 
 export function scanHelp(width = 100): string {
-  const w = Math.max(60, Math.min(width, 120));
-  const opt = (name: string, text: string) => `  ${name.padEnd(30)} ${wrap(text, w, 33)}`;
+  const w = helpWidth(width);
+  const opt = (name: string, text: string) => optionLine(name, text, w);
   return [
     'Usage: imdsv2-guard scan [options]',
     '',
