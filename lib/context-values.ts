@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { ContextError } from './context-error';
 
 /**
  * Readers of CDK context values, shared by every `*FromContext` function. Values given on the
@@ -7,7 +8,7 @@ import type { Node } from 'constructs';
  */
 
 export function fail(key: string, message: string): never {
-  throw new Error(`Context "${key}": ${message}`);
+  throw new ContextError(key, message);
 }
 
 /** The context value, with `''` and `null` read as absent (undefined). */

@@ -1,14 +1,17 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { configFromContext } from './context';
+import { checkContextKeys } from './context-keys';
 import { Imdsv2GuardStack } from './imdsv2-guard-stack';
 
 /**
  * Adds the imdsv2-guard stack, configured from CDK context, to an app and registers cdk-nag's
- * AWS Solutions checks so any unacknowledged finding fails synth. bin/app.ts and the tests both
+ * AWS Solutions checks so any unacknowledged finding fails synth. An `imdsv2-guard*` context key it
+ * does not know fails first (lib/context-keys.ts). bin/app.ts and the tests both
  * call this, so the tests check exactly what `cdk synth` builds.
  */
 export function configureApp(app: App): Imdsv2GuardStack {
+  checkContextKeys(app.node);
   const { stackName, props } = configFromContext(app.node);
   const stack = new Imdsv2GuardStack(app, stackName, {
     ...props,
