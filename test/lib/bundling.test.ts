@@ -14,7 +14,7 @@ describe('nodejsBundling: the shared esbuild options in NodejsFunction terms', (
       minify: true,
       keepNames: true,
       sourceMap: false,
-      target: 'node22',
+      target: 'node24',
       format: OutputFormat.CJS,
       mainFields: ['module', 'main'],
       esbuildArgs: { '--legal-comments': 'none' },
