@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { ESBUILD_OPTIONS, nodejsBundling } from '../../lib/bundling';
+import { build } from 'esbuild';
+import { DEFAULT_RUNTIME, ESBUILD_OPTIONS, nodejsBundling, OLDEST_NODE_MAJOR } from '../../lib/bundling';
+import { HELPER_ENTRIES } from '../../lib/remediation';
+import { RULE_IDS } from '../../lambda/rules/catalog';
 import { Imdsv2GuardStack } from '../../lib/imdsv2-guard-stack';
 import { REPO_ROOT, testApp } from './support';
 
@@ -28,6 +31,13 @@ describe('nodejsBundling: the shared esbuild options in NodejsFunction terms', (
     );
     expect(() => nodejsBundling({ ...ESBUILD_OPTIONS, platform: 'neutral' })).toThrow('platform=node');
   });
+});
+
+describe('the esbuild target', () => {
+  test('Compliance: the target is the default runtime\'s Node.js', () => {
+    expect(`nodejs${ESBUILD_OPTIONS.target.replace(/^node/, '')}.x`).toBe(DEFAULT_RUNTIME.name);
+  });
+
 });
 
 /**
@@ -58,6 +68,26 @@ describe('the deployed bundle', () => {
   const deployed = readFileSync(assetFile);
   const built = buildWithScript();
   afterAll(() => rmSync(built.dir, { recursive: true, force: true }));
+
+  // A target only changes the output where it lets newer syntax through unlowered. Were a bundle to
+  // differ, the functions kept on the oldest runtime (and this Node 20 test machine) could not parse it.
+  test(`every bundle \`npm run build\` writes is byte for byte what a node${OLDEST_NODE_MAJOR} target gives`, async () => {
+    const bundles = [...RULE_IDS, ...HELPER_ENTRIES.map((e) => `remediation/${e}`)];
+    const entry = (b: string) => path.join(REPO_ROOT, 'lambda', b.startsWith('remediation/') ? '' : 'rules', b, 'handler.ts');
+    // One build of every entry: esbuild parses the shared SDK once.
+    const oldest = await build({
+      ...(ESBUILD_OPTIONS as Record<string, unknown>),
+      target: `node${OLDEST_NODE_MAJOR}`,
+      entryPoints: Object.fromEntries(bundles.map((b) => [b, entry(b)])),
+      outdir: path.join(built.dir, 'oldest'),
+      write: false,
+      logLevel: 'silent',
+    });
+    const byBundle = new Map(oldest.outputFiles.map((f) => [path.relative(path.join(built.dir, 'oldest'), f.path).replace(/\.js$/, ''), f.text]));
+    expect([...byBundle.keys()].sort()).toEqual([...bundles].sort());
+    const differing = bundles.filter((b) => built.bundle(b).toString('utf8') !== byBundle.get(b));
+    expect(differing).toEqual([]);
+  }, 120_000);
 
   test('is byte for byte the bundle `npm run build` writes', () => {
     expect(deployed.equals(built.bundle('imdsv2-instance'))).toBe(true);
