@@ -47,13 +47,12 @@ export function configFromContext(node: Node): GuardConfig {
   // The rule name prefix may be empty on purpose (no prefix), so '' is a value here, not an absence.
   const prefix: unknown = node.tryGetContext(K.ruleNamePrefix);
   const controlIdsInName = opt(K.controlIdsInName, flag);
-  const rules = opt(K.rules, ruleIds);
   return {
     stackName: opt(K.stackName, (k, v) => named(k, text(k, v), stackNameProblem)) ?? DEFAULT_STACK_NAME,
     props: {
-      rules,
+      rules: opt(K.rules, ruleIds),
       maximumExecutionFrequency: opt(K.frequency, (k, v) => oneOf(k, v, Object.values(MaximumExecutionFrequency))),
-      parameters: opt(K.parameters, (k, v) => ruleParameters(k, v, rules ?? RULE_IDS)),
+      parameters: opt(K.parameters, ruleParameters),
       logRetention: opt(K.logRetentionDays, retention),
       logLevel: opt(K.logLevel, (k, v) => oneOf(k, v, LOG_LEVELS)),
       runtime: opt(K.runtime, runtime),
@@ -82,13 +81,14 @@ function ruleIds(key: string, value: unknown): RuleId[] {
 /**
  * Rule parameters keyed by rule id, checked here with each rule's own schema (the one its Lambda
  * parses with) so that a mistake is reported against this key rather than deep in a construct.
+ * Parameters of a rule not deployed are allowed here: the StackSet member template offers every
+ * rule; the single-account app refuses them (lib/guard-app.ts).
  */
-function ruleParameters(key: string, value: unknown, deployed: readonly RuleId[]): Imdsv2RuleParameters {
+function ruleParameters(key: string, value: unknown): Imdsv2RuleParameters {
   const parsed = jsonObject(key, value, 'expected a JSON object keyed by rule id');
   for (const [id, given] of Object.entries(parsed)) {
     const rule = RULES.find((r) => r.id === id);
     if (!rule) fail(key, `unknown rule id ${id} (expected one of ${RULE_IDS.join(', ')})`);
-    if (!deployed.includes(id as RuleId)) fail(key, `${id} is not among the deployed rules (${deployed.join(', ')})`);
     if (typeof given !== 'object' || given === null || Array.isArray(given)) fail(key, `${id}: expected an object of parameter values`);
     try {
       parseParameters(rule.parameters, given);

@@ -1,6 +1,8 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { configFromContext } from './context';
+import { RULE_IDS } from '../lambda/rules/catalog';
+import { CONTEXT_KEYS, configFromContext } from './context';
+import { fail } from './context-values';
 import { checkContextKeys } from './context-keys';
 import { guardrailsConfigFromContext } from './guardrails/guardrails-context';
 import { managementConfigFromContext } from './stackset/management-context';
@@ -19,6 +21,10 @@ export function configureApp(app: App): Imdsv2GuardStack {
   guardrailsConfigFromContext(app.node);
   managementConfigFromContext(app.node);
   const { stackName, props } = configFromContext(app.node);
+  // Parameters for a rule this stack does not deploy are almost certainly a typo or a mistake.
+  const deployed: readonly string[] = props.rules ?? RULE_IDS;
+  const orphans = Object.keys(props.parameters ?? {}).filter((id) => !deployed.includes(id));
+  if (orphans.length > 0) fail(CONTEXT_KEYS.parameters, `${orphans.join(', ')} not among the deployed rules (${CONTEXT_KEYS.rules}: ${deployed.join(', ')})`);
   const stack = new Imdsv2GuardStack(app, stackName, {
     ...props,
     description: 'imdsv2-guard: AWS Config custom rules that enforce EC2 IMDSv2',

@@ -124,9 +124,12 @@ describe('configFromContext: mistakes a construct would report are reported agai
     expect((error as Error).message).not.toMatch(/\n/);
   });
 
-  test('Noncompliance: parameters for a rule left out of imdsv2-guard:rules', () => {
-    const read = () => configFromContext(nodeWith({ 'imdsv2-guard:rules': 'imdsv2-instance', 'imdsv2-guard:parameters': '{"imdsv2-launch-template":{}}' }));
-    expect(read).toThrow('Context "imdsv2-guard:parameters": imdsv2-launch-template is not among the deployed rules (imdsv2-instance)');
+  test('Noncompliance: configureApp refuses parameters for a rule left out of imdsv2-guard:rules (the member template offers every rule, so the reader allows them)', () => {
+    const context = { 'imdsv2-guard:rules': 'imdsv2-instance', 'imdsv2-guard:parameters': '{"imdsv2-launch-template":{}}' };
+    expect(() => configFromContext(nodeWith(context))).not.toThrow();
+    expect(() => configureApp(testApp(context))).toThrow(
+      'Context "imdsv2-guard:parameters": imdsv2-launch-template not among the deployed rules (imdsv2-guard:rules: imdsv2-instance)',
+    );
   });
 
   test('Compliance: nodejs22.x stays selectable', () => {
