@@ -132,6 +132,17 @@ describe('configFromContext: mistakes a construct would report are reported agai
     );
   });
 
+  test.each([
+    ['{"imdsv2-instance":{"parameters":{"LookbackDays":"two weeks"}}}', 'Context "imdsv2-guard:remediationOverrides": imdsv2-instance: parameter LookbackDays="two weeks" is not an integer'],
+    ['{"imdsv2-instance":{"parameters":{"LookBackDays":14}}}', 'Context "imdsv2-guard:remediationOverrides": imdsv2-instance: the document has no parameter LookBackDays (it has '],
+    ['{"imdsv2-instance":{"parameters":{"LookbackDays":[14]}}}', 'Context "imdsv2-guard:remediationOverrides": imdsv2-instance: parameter LookbackDays: expected a string, number or boolean'],
+  ])('Noncompliance: remediation document parameters are checked against the document: %s', (value, message) => {
+    const error = thrown(() => remediationFromContext(nodeWith({ 'imdsv2-guard:remediation': 'manual', 'imdsv2-guard:remediationOverrides': value })));
+    expect(error).toBeInstanceOf(ContextError);
+    expect((error as Error).message.startsWith(message)).toBe(true);
+    expect((error as Error).message).not.toMatch(/\n/);
+  });
+
   test('Compliance: nodejs22.x stays selectable', () => {
     expect(configFromContext(nodeWith({ 'imdsv2-guard:runtime': 'nodejs22.x' })).props.runtime?.name).toBe('nodejs22.x');
   });
