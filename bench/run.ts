@@ -33,6 +33,8 @@ const BIG = QUICK ? 10_000 : 100_000;
 const onlyArg = args.indexOf('--only');
 const ONLY = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
 if (ONLY !== undefined && ONLY !== 'changes' && ONLY !== 'load') throw new Error(`--only takes changes or load, not ${ONLY}`);
+/** The esbuild target of the measured bundles: the functions' default runtime (lib/bundling.ts), not this machine's node. */
+const BUNDLE_TARGET = String((JSON.parse(readFileSync(join(ROOT, 'lib', 'esbuild-options.json'), 'utf8')) as { target: unknown }).target);
 /** Sizes of the "evaluations recorded per sweep" rows. */
 const CHANGE_SIZES = QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000];
 
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
   requireBuilt();
   const started = new Date();
   const machine = machineInfo();
-  log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${thousands(machine.totalMemoryMB)} MB, node ${machine.node}`);
+  log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${thousands(machine.totalMemoryMB)} MB, node ${machine.node}; bundles built for ${BUNDLE_TARGET}`);
 
   // 1. Bundle size and cold load time, beside an empty module and a Config-client-only bundle.
   log(`load times: ${LOAD_RUNS} fresh node processes per module`);
@@ -255,7 +257,8 @@ async function main(): Promise<void> {
   const when = started.toISOString();
   process.stdout.write(
     `imdsv2-guard bench, ${when}\n` +
-      `machine: ${machine.cpuModel}, ${machine.cores} cores, ${thousands(machine.totalMemoryMB)} MB RAM, ${machine.os}, node ${machine.node}, ${machine.moto}, load average at start ${machine.loadAverageAtStart.join(' ')}\n\n` +
+      `machine: ${machine.cpuModel}, ${machine.cores} cores, ${thousands(machine.totalMemoryMB)} MB RAM, ${machine.os}, node ${machine.node}, ${machine.moto}, load average at start ${machine.loadAverageAtStart.join(' ')}\n` +
+      `bundles: esbuild target ${BUNDLE_TARGET} (the functions' default runtime), run here on node ${machine.node}\n\n` +
       `${table}\n\n` +
       'API calls are counted at the HTTP layer (the recording front before moto, or the synthetic endpoint). minimum = the\n' +
       'describes at the maximum page size + the reads of the results Config holds (GetComplianceDetailsByConfigRule, 100 a\n' +
@@ -270,6 +273,7 @@ async function main(): Promise<void> {
     durationS: Math.round((Date.now() - started.getTime()) / 1000),
     options: { quick: QUICK, moto10k: MOTO_10K, loadRuns: LOAD_RUNS, estate: ESTATE, big: BIG },
     machine,
+    bundleTarget: BUNDLE_TARGET,
     loads: loads.map((l: LoadTime) => ({ ...l, file: l.file.startsWith(ROOT) ? l.file.slice(ROOT.length + 1) : l.file })),
     apiCalls: counts,
     estateSeedMs,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { AssetHashType, type CfnResource, DockerImage } from 'aws-cdk-lib';
-import { Code, Function as LambdaFunction, type FunctionOptions, type Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
+import { Code, Function as LambdaFunction, type FunctionOptions, Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import esbuildOptions from './esbuild-options.json';
 
@@ -20,12 +20,44 @@ export function ruleEntry(projectRoot: string, ruleId: string): string {
   return path.join(projectRoot, 'lambda', 'rules', ruleId, 'handler.ts');
 }
 
-/** Refuses runtimes older than the bundles' target: `who` names what is being deployed in the error. */
-export function checkNodeRuntime(runtime: Runtime, who: string): void {
+/**
+ * The runtime of every function (rules and remediation helpers) unless the runtime prop or the
+ * `imdsv2-guard:runtime` context says otherwise. The esbuild target (lib/esbuild-options.json) follows it.
+ */
+export const DEFAULT_RUNTIME: Runtime = Runtime.NODEJS_24_X;
+
+/**
+ * The oldest Node.js major the bundles still run on. It is below the esbuild target on purpose:
+ * test/lib/bundling.test.ts proves a build for this major is byte-identical to the real one, so a
+ * function kept on it runs exactly the code the default runtime runs.
+ */
+export const OLDEST_NODE_MAJOR = 22;
+
+/** The Node.js major of a runtime (`nodejs24.x` → 24); 0 for any other family. */
+function nodeMajor(runtime: Runtime): number {
   const major = /^nodejs(\d+)/.exec(runtime.name)?.[1];
-  if (runtime.family !== RuntimeFamily.NODEJS || !major || Number(major) < 22) {
-    throw new Error(`runtime ${runtime.name}: ${who} need Node.js 22 or later (the bundle targets ${ESBUILD_OPTIONS.target})`);
-  }
+  return runtime.family === RuntimeFamily.NODEJS && major ? Number(major) : 0;
+}
+
+/** Why the bundles cannot run on `runtime` (`who` names what is deployed), or undefined when they can. */
+export function nodeRuntimeProblem(runtime: Runtime, who: string): string | undefined {
+  if (nodeMajor(runtime) >= OLDEST_NODE_MAJOR) return undefined;
+  return `runtime ${runtime.name}: ${who} need Node.js ${OLDEST_NODE_MAJOR} or later (e.g. ${DEFAULT_RUNTIME.name} or nodejs${OLDEST_NODE_MAJOR}.x)`;
+}
+
+/** Refuses runtimes the bundles cannot run on: `who` names what is being deployed in the error. */
+export function checkNodeRuntime(runtime: Runtime, who: string): void {
+  const problem = nodeRuntimeProblem(runtime, who);
+  if (problem) throw new Error(problem);
+}
+
+/**
+ * The cdk-nag AwsSolutions-L1 acknowledgement ("not the latest runtime") for a function deliberately
+ * kept on an older runtime than the default; the default itself needs none while it is the newest.
+ */
+export function olderRuntimeReason(runtime: Runtime): string | undefined {
+  if (nodeMajor(runtime) >= nodeMajor(DEFAULT_RUNTIME)) return undefined;
+  return `${runtime.name} was chosen over the default ${DEFAULT_RUNTIME.name} (runtime prop or imdsv2-guard:runtime context); the bundles run on Node.js ${OLDEST_NODE_MAJOR} and later.`;
 }
 
 /**
@@ -43,7 +75,7 @@ export function bundledCode(entry: string, projectRoot: string): Code {
     // The hash of the bundle itself: a change in a dependency changes the asset, as it should.
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
-      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24'),
       local: {
         tryBundle(outputDir: string): boolean {
           const run = spawnSync(process.execPath, [script, '--entry', entry, '--outfile', path.join(outputDir, 'index.js')], {

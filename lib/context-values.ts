@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { integerFrom } from '../lambda/kit/integer';
+import { ContextError } from './context-error';
 
 /**
  * Readers of CDK context values, shared by every `*FromContext` function. Values given on the
@@ -8,7 +9,7 @@ import { integerFrom } from '../lambda/kit/integer';
  */
 
 export function fail(key: string, message: string): never {
-  throw new Error(`Context "${key}": ${message}`);
+  throw new ContextError(key, message);
 }
 
 /** The context value, with `''` and `null` read as absent (undefined). */

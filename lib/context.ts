@@ -2,8 +2,11 @@ import { MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { InvalidParameterError } from '../lambda/kit/errors';
+import { parseParameters } from '../lambda/kit/parameters';
 import { configRuleName } from '../lambda/kit/rule-definition';
 import { RULE_IDS, RULES, type RuleId } from '../lambda/rules/catalog';
+import { DEFAULT_RUNTIME, nodeRuntimeProblem } from './bundling';
 import { fail, flag, integer, jsonObject, named, oneOf, optionalContext, text } from './context-values';
 import type { Imdsv2GuardStackProps, Imdsv2RuleParameters } from './imdsv2-guard-stack';
 import type { LogLevel } from './imdsv2-rule';
@@ -49,7 +52,7 @@ export function configFromContext(node: Node): GuardConfig {
     props: {
       rules: opt(K.rules, ruleIds),
       maximumExecutionFrequency: opt(K.frequency, (k, v) => oneOf(k, v, Object.values(MaximumExecutionFrequency))),
-      parameters: opt(K.parameters, (k, v) => jsonObject(k, v, 'expected a JSON object keyed by rule id') as Imdsv2RuleParameters),
+      parameters: opt(K.parameters, ruleParameters),
       logRetention: opt(K.logRetentionDays, retention),
       logLevel: opt(K.logLevel, (k, v) => oneOf(k, v, LOG_LEVELS)),
       runtime: opt(K.runtime, runtime),
@@ -75,6 +78,28 @@ function ruleIds(key: string, value: unknown): RuleId[] {
   return items.map((id) => oneOf(key, id, RULE_IDS));
 }
 
+/**
+ * Rule parameters keyed by rule id, checked here with each rule's own schema (the one its Lambda
+ * parses with) so that a mistake is reported against this key rather than deep in a construct.
+ * Parameters of a rule not deployed are allowed here: the StackSet member template offers every
+ * rule; the single-account app refuses them (lib/guard-app.ts).
+ */
+function ruleParameters(key: string, value: unknown): Imdsv2RuleParameters {
+  const parsed = jsonObject(key, value, 'expected a JSON object keyed by rule id');
+  for (const [id, given] of Object.entries(parsed)) {
+    const rule = RULES.find((r) => r.id === id);
+    if (!rule) fail(key, `unknown rule id ${id} (expected one of ${RULE_IDS.join(', ')})`);
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) fail(key, `${id}: expected an object of parameter values`);
+    try {
+      parseParameters(rule.parameters, given);
+    } catch (e) {
+      if (e instanceof InvalidParameterError) fail(key, `${id}: ${e.message}`);
+      throw e;
+    }
+  }
+  return parsed as Imdsv2RuleParameters;
+}
+
 function retention(key: string, value: unknown): RetentionDays {
   const days = integer(key, value, { min: 1, max: RetentionDays.INFINITE });
   const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
@@ -86,6 +111,6 @@ function runtime(key: string, value: unknown): Runtime {
   const name = text(key, value);
   // Runtime.ALL also lists NODEJS_LATEST (a moving alias sharing its name): pin the real runtime.
   const found = Runtime.ALL.find((r) => r.name === name && !r.isVariable);
-  if (!found) fail(key, `unknown Lambda runtime "${name}" (e.g. nodejs22.x)`);
-  return found;
+  if (!found) fail(key, `unknown Lambda runtime "${name}" (e.g. ${DEFAULT_RUNTIME.name})`);
+  return named(key, found, (r) => nodeRuntimeProblem(r, 'the functions'));
 }

@@ -1,14 +1,14 @@
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { CfnConfigRule, MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, CfnPermission, type Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, CfnPermission, type Code, Function as LambdaFunction, type Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { InvalidParameterError } from '../lambda/kit/errors';
 import { parseParameters } from '../lambda/kit/parameters';
 import { configRuleName, ruleDescription, type RuleDefinition } from '../lambda/kit/rule-definition';
 import type { RuleId } from '../lambda/rules/catalog';
-import { checkNodeRuntime, ESBUILD_OPTIONS, PROJECT_ROOT, projectFunction, ruleEntry } from './bundling';
+import { checkNodeRuntime, DEFAULT_RUNTIME, olderRuntimeReason, PROJECT_ROOT, projectFunction, ruleEntry } from './bundling';
 import { OWN_RULE_ACTIONS, RULE_ACTIONS } from './rule-permissions';
 
 /** Powertools log levels, passed to the function as `LOG_LEVEL`. */
@@ -35,8 +35,9 @@ export interface Imdsv2RuleOptions {
    */
   readonly controlIdsInName?: boolean;
   /**
-   * Lambda runtime. Node.js 22 or later: the bundle is built for `node22`.
-   * @default Runtime.NODEJS_22_X
+   * Lambda runtime: Node.js 22 or later (the bundle is built for the default runtime and runs
+   * unchanged on Node.js 22, see lib/bundling.ts).
+   * @default Runtime.NODEJS_24_X
    */
   readonly runtime?: Runtime;
   /** @default Architecture.ARM_64 */
@@ -111,7 +112,7 @@ export class Imdsv2Rule<P = unknown> extends Construct {
       throw new Error(`${def.id}: the rule description has ${description.length} characters, AWS Config allows ${DESCRIPTION_MAX}`);
     }
     const inputParameters = serialiseParameters(def, props.parameters);
-    const runtime = props.runtime ?? Runtime.NODEJS_22_X;
+    const runtime = props.runtime ?? DEFAULT_RUNTIME;
     checkNodeRuntime(runtime, 'the rules');
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
 
@@ -155,10 +156,8 @@ export class Imdsv2Rule<P = unknown> extends Construct {
       entry: ruleEntry(projectRoot, def.id),
       projectRoot,
     });
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: `${runtime.name} matches the bundle's esbuild target ${ESBUILD_OPTIONS.target} (shared with npm run build) and is in Lambda standard support; a newer runtime is one setting away (runtime prop or imdsv2-guard:runtime context).`,
-    });
+    const olderRuntime = olderRuntimeReason(runtime);
+    if (olderRuntime) Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: olderRuntime });
 
     // Only AWS Config acting for this account may invoke the function (no confused deputy).
     const permission = new CfnPermission(this, 'ConfigInvoke', {

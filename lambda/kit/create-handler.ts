@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import type { ClientLoaders } from './client-loaders';
 import { defaultClients } from './clients';
 import type { Evaluation } from './evaluation-sink';
+import { invocationHandler } from './invocation-handler';
 import { defaultLogger } from './logger';
 import type { AccountRule, ResourceRule } from './rule-module';
 import { runAccountRule, runResourceRule, type RunDependencies } from './run-rule';
@@ -9,29 +10,19 @@ import { runAccountRule, runResourceRule, type RunDependencies } from './run-rul
 export type RuleHandler = (event: unknown, context?: Context) => Promise<Evaluation[]>;
 
 export interface RuleHandlers {
-  /** What Lambda invokes, with clients and logger created once per execution environment. */
+  /** What Lambda invokes, with clients and logger created once per execution environment; each line logs the invocation. */
   readonly handler: RuleHandler;
   /** The same handler with injected dependencies (tests, the scanner's dry runs). */
   readonly makeHandler: (deps: () => RunDependencies) => RuleHandler;
 }
 
-/**
- * Lambda passes (event, context, callback), so dependencies cannot be a third argument: a handler
- * is made from a dependency factory instead, called on first use, so module-scope SDK clients are
- * created once and reused across invocations.
- */
+/** A rule's handlers: see invocationHandler for how dependencies and the logger's context are handled. */
 function handlers(
   id: string,
   loaders: ClientLoaders,
   run: (event: unknown, context: Context | undefined, deps: RunDependencies) => Promise<Evaluation[]>,
 ): RuleHandlers {
-  const makeHandler = (deps: () => RunDependencies): RuleHandler => {
-    let resolved: RunDependencies | undefined;
-    return (event, context) => {
-      resolved ??= deps();
-      return run(event, context, resolved);
-    };
-  };
+  const makeHandler = (deps: () => RunDependencies): RuleHandler => invocationHandler(deps, (event, resolved, context) => run(event, context, resolved));
   return { makeHandler, handler: makeHandler(() => ({ clients: defaultClients(loaders), logger: defaultLogger(id) })) };
 }
 

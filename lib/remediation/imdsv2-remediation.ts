@@ -2,12 +2,12 @@ import * as path from 'node:path';
 import { Aws, type CfnCondition, CfnResource, Duration, Fn, type IResolvable, Validations } from 'aws-cdk-lib';
 import { CfnRemediationConfiguration, type CfnConfigRule } from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, type Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type Code, Function as LambdaFunction, type Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { RuleId } from '../../lambda/rules/catalog';
-import { checkNodeRuntime, ESBUILD_OPTIONS, PROJECT_ROOT, projectFunction } from '../bundling';
+import { checkNodeRuntime, DEFAULT_RUNTIME, olderRuntimeReason, PROJECT_ROOT, projectFunction } from '../bundling';
 import { capHopLimit, readDocument, staticValue, withDefaults, type StaticParameterValue } from './document-content';
 import { REMEDIATIONS, type Grant, type ResourceKind } from './remediation-catalog';
 import { remediationRoleName } from './role-names';
@@ -53,7 +53,7 @@ export interface Imdsv2RemediationOptions {
    * @default ''
    */
   readonly documentNamePrefix?: string;
-  /** @default Runtime.NODEJS_22_X */
+  /** Node.js 22 or later. @default Runtime.NODEJS_24_X */
   readonly runtime?: Runtime;
   /** @default Architecture.ARM_64 */
   readonly architecture?: Architecture;
@@ -164,7 +164,7 @@ export class Imdsv2Remediation extends Construct {
         },
       });
       acknowledgeWildcards(this.functionRole, helper.grants);
-      const runtime = props.runtime ?? Runtime.NODEJS_22_X;
+      const runtime = props.runtime ?? DEFAULT_RUNTIME;
       checkNodeRuntime(runtime, 'the remediation functions');
       const functionProps = {
         runtime,
@@ -181,10 +181,8 @@ export class Imdsv2Remediation extends Construct {
         entry: path.join(projectRoot, 'lambda', 'remediation', helper.entry, 'handler.ts'),
         projectRoot,
       });
-      Validations.of(this.function).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason: `The bundle is built for ${ESBUILD_OPTIONS.target} (shared with npm run build and the rules) and Node.js 22 is in Lambda standard support; the runtime prop moves it.`,
-      });
+      const olderRuntime = olderRuntimeReason(runtime);
+      if (olderRuntime) Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: olderRuntime });
     }
 
     this.automationRole = new iam.Role(this, 'AutomationRole', {

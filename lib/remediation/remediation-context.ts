@@ -1,7 +1,8 @@
 import type { Node } from 'constructs';
 import { fail, integer, jsonObject, oneOf, optionalContext } from '../context-values';
 import { RULE_IDS, type RuleId } from '../../lambda/rules/catalog';
-import type { StaticParameterValue } from './document-content';
+import { PROJECT_ROOT } from '../bundling';
+import { readDocument, staticValue, type StaticParameterValue } from './document-content';
 import type { RemediationMode } from './imdsv2-remediation';
 import type { Imdsv2RemediationsSettings, RemediationOverrides } from './imdsv2-remediations';
 
@@ -27,12 +28,30 @@ function overrides(key: string, value: unknown): Partial<Record<RuleId, Remediat
     if (parameters !== undefined && (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))) {
       fail(key, `${id}: parameters must be an object of document parameter values`);
     }
+    checkDocumentParameters(key, id, (parameters ?? {}) as Record<string, unknown>);
     out[id as RuleId] = {
       ...(mode !== undefined ? { mode: mode as RemediationMode } : {}),
       ...(parameters !== undefined ? { parameters: parameters as Record<string, StaticParameterValue> } : {}),
     };
   }
   return out;
+}
+
+/**
+ * Each value checked against the rule's document as the construct will check it (lib/remediation/
+ * document-content.ts), so that a mistake is reported against this key.
+ */
+function checkDocumentParameters(key: string, id: string, parameters: Record<string, unknown>): void {
+  if (Object.keys(parameters).length === 0) return;
+  const doc = readDocument(PROJECT_ROOT, id);
+  for (const [name, value] of Object.entries(parameters)) {
+    if (!['string', 'number', 'boolean'].includes(typeof value)) fail(key, `${id}: parameter ${name}: expected a string, number or boolean`);
+    try {
+      staticValue(doc, id, name, value as StaticParameterValue);
+    } catch (e) {
+      fail(key, (e as Error).message);
+    }
+  }
 }
 
 /**

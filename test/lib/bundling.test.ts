@@ -3,7 +3,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { DEFAULT_RUNTIME, ESBUILD_OPTIONS, OLDEST_NODE_MAJOR } from '../../lib/bundling';
 import { Imdsv2GuardStack } from '../../lib/imdsv2-guard-stack';
+import { HELPER_ENTRIES } from '../../lib/remediation';
+import { RULE_IDS } from '../../lambda/rules/catalog';
 import { REPO_ROOT, testApp } from './support';
 
 /**
@@ -65,6 +68,30 @@ describe('sdk-schema-keys: computed keys written as the strings they name', () =
   });
 });
 
+describe('the esbuild target', () => {
+  test('Compliance: the target is the default runtime\'s Node.js', () => {
+    expect(`nodejs${ESBUILD_OPTIONS.target.replace(/^node/, '')}.x`).toBe(DEFAULT_RUNTIME.name);
+  });
+});
+
+/**
+ * Every bundle built as scripts/build-lambdas.mjs builds it (shared options, schema plugin) but for
+ * another esbuild target, in a child node (the plugin is plain ESM): bundle name → text.
+ */
+function buildForTarget(target: string, bundles: readonly string[], outdir: string): Map<string, string> {
+  const entry = (b: string) => path.join(REPO_ROOT, 'lambda', b.startsWith('remediation/') ? '' : 'rules', b, 'handler.ts');
+  const program = `import { build } from 'esbuild';
+import { sdkSchemaKeys } from ${JSON.stringify(path.join(REPO_ROOT, 'scripts', 'sdk-schema-keys.mjs'))};
+const options = ${JSON.stringify({ ...ESBUILD_OPTIONS, target })};
+const entryPoints = ${JSON.stringify(Object.fromEntries(bundles.map((b) => [b, entry(b)])))};
+const out = await build({ ...options, entryPoints, outdir: ${JSON.stringify(outdir)}, write: false, logLevel: 'silent', plugins: [sdkSchemaKeys()] });
+process.stdout.write(JSON.stringify(out.outputFiles.map((f) => [f.path, f.text])));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', program], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(run.stderr);
+  const files = JSON.parse(run.stdout) as [string, string][];
+  return new Map(files.map(([file, text]) => [path.relative(outdir, file).replace(/\.js$/, ''), text]));
+}
+
 /**
  * Runs scripts/build-lambdas.mjs exactly as `npm run build` does, but in a scratch copy of the
  * project (symlinks to the real sources) so the test never rewrites the repository's dist/.
@@ -95,6 +122,16 @@ describe('the deployed bundle', () => {
   const deployed = readFileSync(assetFile);
   const built = buildWithScript();
   afterAll(() => rmSync(built.dir, { recursive: true, force: true }));
+
+  // A target only changes the output where it lets newer syntax through unlowered. Were a bundle to
+  // differ, the functions kept on the oldest runtime (and this Node 20 test machine) could not parse it.
+  test(`every bundle \`npm run build\` writes is byte for byte what a node${OLDEST_NODE_MAJOR} target gives`, () => {
+    const bundles = [...RULE_IDS, ...HELPER_ENTRIES.map((e) => `remediation/${e}`)];
+    const byBundle = buildForTarget(`node${OLDEST_NODE_MAJOR}`, bundles, path.join(built.dir, 'oldest'));
+    expect([...byBundle.keys()].sort()).toEqual([...bundles].sort());
+    const differing = bundles.filter((b) => built.bundle(b).toString('utf8') !== byBundle.get(b));
+    expect(differing).toEqual([]);
+  }, 120_000);
 
   test('is byte for byte the bundle `npm run build` writes', () => {
     expect(deployed.equals(built.bundle('imdsv2-instance'))).toBe(true);

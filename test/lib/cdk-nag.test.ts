@@ -26,19 +26,21 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  test('Compliance: the only acknowledgements are the wildcard resource on each role and the runtime of each function', () => {
+  test('Compliance: the only acknowledgements are the wildcard resource on each role (the default runtime is the newest: no AwsSolutions-L1)', () => {
     const app = testApp();
     const stack = configureApp(app);
     const expected: Record<string, string[]> = {};
     for (const rule of Object.values(stack.rules)) {
       expected[rule!.role.node.path] = ['AwsSolutions-IAM5[Resource::*]'];
-      expected[rule!.function.node.path] = ['AwsSolutions-L1'];
     }
     expect(acknowledgements(app)).toEqual(expected);
   });
 
-  test('Compliance: each acknowledgement answers a finding the pack really makes', () => {
-    const app = testApp();
+  test.each([
+    ['the default runtime', {}],
+    ['nodejs22.x, still selectable', { 'imdsv2-guard:runtime': 'nodejs22.x' }],
+  ])('Compliance: each acknowledgement answers a finding the pack really makes (%s)', (_name, context) => {
+    const app = testApp(context);
     configureApp(app);
     const pack = new AwsSolutionsChecks();
     // The same pack blind to acknowledgements (isAcknowledged is private in cdk-nag 3.0.2).
@@ -51,6 +53,15 @@ describe('cdk-nag AwsSolutionsChecks', () => {
       }
     }
     expect(found).toEqual(acknowledgements(app));
+  });
+
+  test('Compliance: a function kept on nodejs22.x is acknowledged for AwsSolutions-L1, with the reason', () => {
+    const app = testApp({ 'imdsv2-guard:runtime': 'nodejs22.x' });
+    const stack = configureApp(app);
+    for (const rule of Object.values(stack.rules)) {
+      expect(acknowledgements(app)[rule!.function.node.path]).toEqual(['AwsSolutions-L1']);
+    }
+    expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
   });
 
   test('Noncompliance 1: a wildcard action added to a rule role is reported and fails synth', () => {

@@ -18,7 +18,7 @@ describe('configFromContext', () => {
       parameters: {},
       logRetention: RetentionDays.THREE_MONTHS,
       logLevel: 'INFO',
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 256,
       ruleNamePrefix: '',
@@ -40,7 +40,7 @@ describe('configFromContext', () => {
       'imdsv2-guard:logRetentionDays': '30',
       'imdsv2-guard:architecture': 'x86_64',
       'imdsv2-guard:memorySize': '512',
-      'imdsv2-guard:runtime': 'nodejs24.x',
+      'imdsv2-guard:runtime': 'nodejs22.x',
       'imdsv2-guard:ruleNamePrefix': 'org-',
     });
     expect(stackName).toBe('Guard');
@@ -51,7 +51,7 @@ describe('configFromContext', () => {
       logRetention: RetentionDays.ONE_MONTH,
       architecture: Architecture.X86_64,
       memorySize: 512,
-      runtime: Runtime.NODEJS_24_X,
+      runtime: Runtime.NODEJS_22_X,
       ruleNamePrefix: 'org-',
     });
   });

@@ -101,11 +101,11 @@ describe('Imdsv2GuardStack with the cdk.json defaults', () => {
       });
     });
 
-    test('its function: arm64, Node.js 22, 256 MB, 15 minutes, its own log group, service name', () => {
+    test('its function: arm64, Node.js 24, 256 MB, 15 minutes, its own log group, service name', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Description: Match.stringLikeRegexp(id),
         Architectures: ['arm64'],
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Handler: 'index.handler',
         MemorySize: 256,
         Timeout: 900,

@@ -1,3 +1,4 @@
+import { invocationHandler, type InvocationHandler } from '../../kit/invocation-handler';
 import { defaultLogger, type KitLogger } from '../../kit/logger';
 import { defaultRemediationClients, type RemediationClients } from '../common/clients';
 import { RemediationError } from '../common/errors';
@@ -10,7 +11,7 @@ export interface GateDependencies {
   readonly now?: () => Date;
 }
 
-export type GateHandler = (event: unknown) => Promise<GateDecision>;
+export type GateHandler = InvocationHandler<GateDecision>;
 
 /**
  * The IMDSv1 usage gate of the imdsv2-instance document (aws:invokeLambdaFunction): the look-back
@@ -18,9 +19,7 @@ export type GateHandler = (event: unknown) => Promise<GateDecision>;
  * `{"InstanceId": "i-…", "LookbackDays": "14", "Force": "false"}`.
  */
 export function makeHandler(deps: () => GateDependencies): GateHandler {
-  let resolved: GateDependencies | undefined;
-  return async (event) => {
-    resolved ??= deps();
+  return invocationHandler(deps, async (event, resolved) => {
     const p = payloadObject(event);
     const query = {
       instanceId: requiredString(p, 'InstanceId', /^i-[0-9a-f]{8,17}$/, 'an EC2 instance id (i-…)'),
@@ -36,7 +35,7 @@ export function makeHandler(deps: () => GateDependencies): GateHandler {
       if (e instanceof RemediationError) resolved.logger.warn('IMDSv1 gate closed', { code: e.code, message: e.message });
       throw e;
     }
-  };
+  });
 }
 
 export const handler = makeHandler(() => ({ clients: defaultRemediationClients(), logger: defaultLogger('imdsv1-usage-gate') }));

@@ -1,3 +1,4 @@
+import { invocationHandler, type InvocationHandler } from '../../kit/invocation-handler';
 import { defaultLogger, type KitLogger } from '../../kit/logger';
 import { defaultRemediationClients, type RemediationClients } from '../common/clients';
 import { integer, maxHopLimitFromEnv, payloadObject, requiredString } from '../common/payload';
@@ -8,7 +9,7 @@ export interface VersionDependencies {
   readonly logger: KitLogger;
 }
 
-export type VersionHandler = (event: unknown) => Promise<VersionResult>;
+export type VersionHandler = InvocationHandler<VersionResult>;
 
 /**
  * The imdsv2-launch-template document's change step (aws:invokeLambdaFunction): merging
@@ -16,9 +17,7 @@ export type VersionHandler = (event: unknown) => Promise<VersionResult>;
  * `{"LaunchTemplateId": "lt-…", "HttpPutResponseHopLimit": "0"}` (0 keeps the current hop limit).
  */
 export function makeHandler(deps: () => VersionDependencies): VersionHandler {
-  let resolved: VersionDependencies | undefined;
-  return async (event) => {
-    resolved ??= deps();
+  return invocationHandler(deps, async (event, resolved) => {
     const p = payloadObject(event);
     const launchTemplateId = requiredString(p, 'LaunchTemplateId', /^lt-[0-9a-f]{8,17}$/, 'a launch template id (lt-…)');
     const maxHopLimit = maxHopLimitFromEnv();
@@ -27,7 +26,7 @@ export function makeHandler(deps: () => VersionDependencies): VersionHandler {
     const result = await createCompliantDefaultVersion(resolved.clients.ec2, { launchTemplateId, hopLimit: hop === 0 ? undefined : hop, maxHopLimit });
     resolved.logger.info(result.Changed ? 'default and latest versions now require IMDSv2' : 'default and latest versions already require IMDSv2', { ...result });
     return result;
-  };
+  });
 }
 
 export const handler = makeHandler(() => ({ clients: defaultRemediationClients(), logger: defaultLogger('launch-template-version') }));

@@ -1,5 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { sdkClientConfig } from '../../kit/clients';
+import { invocationHandler, type InvocationHandler } from '../../kit/invocation-handler';
 import { defaultLogger, type KitLogger } from '../../kit/logger';
 import { defaultRemediationClients, type RemediationClients } from '../common/clients';
 import { boolean, integer, maxHopLimitFromEnv, payloadObject, requiredString } from '../common/payload';
@@ -12,7 +13,7 @@ export interface MigrationDependencies {
   readonly callerArn?: () => Promise<string>;
 }
 
-export type MigrationHandler = (event: unknown) => Promise<MigrationResult>;
+export type MigrationHandler = InvocationHandler<MigrationResult>;
 
 // A name (any character but quotes, backslashes and controls, which the document's JSON payload
 // could not carry) or the ARN AWS Config reports.
@@ -26,9 +27,7 @@ const LAUNCH_CONFIGURATION = /^(arn:aws[a-z-]*:autoscaling:[a-z0-9-]+:\d{12}:lau
  * "DeleteLaunchConfiguration": "false"}`.
  */
 export function makeHandler(deps: () => MigrationDependencies): MigrationHandler {
-  let resolved: MigrationDependencies | undefined;
-  return async (event) => {
-    resolved ??= deps();
+  return invocationHandler(deps, async (event, resolved) => {
     const p = payloadObject(event);
     const maxHopLimit = maxHopLimitFromEnv();
     const hop = integer(p, 'HttpPutResponseHopLimit', 0, maxHopLimit, 0);
@@ -43,7 +42,7 @@ export function makeHandler(deps: () => MigrationDependencies): MigrationHandler
     });
     resolved.logger.info('launch configuration migrated', { ...result });
     return result;
-  };
+  });
 }
 
 let sts: STSClient | undefined;

@@ -1,3 +1,4 @@
+import { invocationHandler, type InvocationHandler } from '../../kit/invocation-handler';
 import { defaultLogger, type KitLogger } from '../../kit/logger';
 import { defaultRemediationClients, type RemediationClients } from '../common/clients';
 import { InvalidInputError } from '../common/errors';
@@ -11,7 +12,7 @@ export interface RefreshGroupDependencies {
   readonly refresh?: RefreshApi;
 }
 
-export type RefreshGroupHandler = (event: unknown) => Promise<StartResult | CheckResult>;
+export type RefreshGroupHandler = InvocationHandler<StartResult | CheckResult>;
 
 const ARN = /^arn:aws[a-z-]*:autoscaling:/;
 
@@ -21,9 +22,7 @@ const ARN = /^arn:aws[a-z-]*:autoscaling:/;
  * The result's `Phase` (`Running` or `Verified`) is what the document branches on.
  */
 export function makeHandler(deps: () => RefreshGroupDependencies): RefreshGroupHandler {
-  let resolved: RefreshGroupDependencies | undefined;
-  return async (event) => {
-    resolved ??= deps();
+  return invocationHandler(deps, async (event, resolved) => {
     const p = payloadObject(event);
     const arn = requiredString(p, 'AutoScalingGroupArn', ARN, 'an Auto Scaling group ARN');
     const clients = { ...resolved.clients, refresh: resolved.refresh ?? sdkRefreshApi(resolved.clients.autoscaling) };
@@ -42,7 +41,7 @@ export function makeHandler(deps: () => RefreshGroupDependencies): RefreshGroupH
     }
     resolved.logger.info(`refresh-group ${String(action)}: ${result.Phase}`, { ...result });
     return result;
-  };
+  });
 }
 
 export const handler = makeHandler(() => ({ clients: defaultRemediationClients(), logger: defaultLogger('refresh-group') }));
