@@ -10,7 +10,7 @@ import {
   DescribeLaunchTemplateVersionsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { DEFAULT_RULE_NAME } from './config-stand-in';
+import { DEFAULT_RULE_NAME } from '../../../cli/local/aws/config-stand-in';
 
 /**
  * AWS Config Lambda events and configuration items, shaped exactly as Config sends them:
