@@ -34,3 +34,4 @@ export { Ec2StandIn, type AccountDefaults, type ModifyDefaultsRecord } from './e
 export { AutoScalingStandIn, type WarmPoolInstance } from './autoscaling-stand-in';
 export { AggregatorStandIn } from './aggregator-stand-in';
 export { InstanceRefreshStandIn, type RefreshRecord } from './instance-refresh';
+export * from './config-events';

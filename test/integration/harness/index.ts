@@ -41,5 +41,5 @@ export {
 } from '../../../cli/local/aws';
 export { motoClients, pool } from './moto-clients';
 export { sdkEnv, withEnv, loadBundle, REPO_ROOT, DEFAULT_BUNDLE_DIR, type EnvVars, type LambdaBundle } from './env';
-export * from './config-events';
+export * from '../../../cli/local/aws/config-events';
 export { runChild, runCli, cliEnv, CLI_BIN, memberCredentials, createOrganization, type ChildRun } from './cli-process';
