@@ -11,7 +11,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RULE_IDS } from '../lambda/rules/catalog';
 import { readFileSync } from 'node:fs';
-import { sdkEnv, startFront, startMoto, type Front, type MotoServer } from '../test/integration/harness';
+import { startFront, startLocalMoto, type Front, type MotoServer } from '../cli/local/aws';
+import { sdkEnv } from '../test/integration/harness';
 import { addInstances, changeEventCounts, seedEstate, sweepCounts, type CallCount } from './lib/api-calls';
 import { bigSweep, changedSweeps, estimatedLambdaSeconds, lambdaNodeArgs, type BigSweep, type ChangedSweepRun } from './lib/big-sweep';
 import { benchOutDir, buildConfigClientBaseline, measureColdStarts, measureLoadTimes, writeEmptyModule, type ColdStart, type LoadTime } from './lib/load-time';
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   let scan: ScanVsCli | undefined;
   let moto10kSeedMs: number | undefined;
   if (!ONLY) try {
-    moto = await startMoto();
+    moto = await startLocalMoto();
     pager = await startMotoPager(moto.url);
     front = await startFront({ upstream: pager.url });
     log('change events, one per rule');

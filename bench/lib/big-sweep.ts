@@ -134,7 +134,7 @@ export async function changedSweeps(
   lambdaMemoryMB?: number,
   bundle = join(root, 'dist', 'lambda', 'imdsv2-instance', 'index.js'),
 ): Promise<ChangedSweepRun[]> {
-  const aws = await startSyntheticAws({ instances: n, tallyPerResource: false });
+  const aws = await startSyntheticAws({ instances: n, tallyPerResource: false, ruleName: 'bench-changed' });
   const out: ChangedSweepRun[] = [];
   try {
     const env = {

@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '../../test/integration/harness/net';
+import { readBody } from '../../cli/local/aws';
 
 /**
  * A stand-in for one moto 5.2.1 gap the benchmark hits: DescribeLaunchTemplates, and

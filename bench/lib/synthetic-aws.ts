@@ -1,14 +1,15 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '../../test/integration/harness/net';
+import { classify, ConfigStandIn, readBody } from '../../cli/local/aws';
 
 /**
  * A stand-in AWS endpoint for sweeps too big for moto: it pages synthetic EC2 instances as fast as
- * the SDK can read them, and answers the three AWS Config calls a sweep makes. It is NOT an emulator:
- * it knows DescribeInstances (paged by instance, like EC2, at most 1,000 a page), PutEvaluations
- * and GetComplianceDetailsByConfigRule, and counts every call. Like Config, it keeps the results
- * PutEvaluations records (NOT_APPLICABLE ones too, listed when ComplianceTypes asks for them) and
- * lists them back, so successive sweeps see what the previous one recorded.
+ * the SDK can read them, and counts every call. It is NOT an emulator: it knows DescribeInstances
+ * (paged by instance, like EC2, at most 1,000 a page); the AWS Config calls a sweep makes
+ * (PutEvaluations, GetComplianceDetailsByConfigRule) are answered by the one local AWS's Config
+ * stand-in (cli/local/aws), which keeps what PutEvaluations records (NOT_APPLICABLE results too,
+ * listed when ComplianceTypes asks for them) and lists it back, so successive sweeps see what the
+ * previous one recorded. The endpoint serves one rule: every result is filed under `ruleName`.
  *
  * The instances are AWS-shaped XML of about 4.5 KB each: moto's 3.3 KB rendering plus the fields real
  * EC2 adds (CPU, capacity reservation, enclave, maintenance and DNS-name options, security groups,
@@ -45,6 +46,8 @@ export interface SyntheticOptions {
   readonly priorResults?: number;
   /** Keep a per-resource tally of PutEvaluations (costs memory in this process, not the Lambda's). @default true */
   readonly tallyPerResource?: boolean;
+  /** The rule the sweeps run as (their events' configRuleName). @default 'bench-synthetic' */
+  readonly ruleName?: string;
 }
 
 const ACCOUNT = '123456789012';
@@ -120,9 +123,16 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
   const stats: SyntheticAws['stats'] = { evaluations: 0, duplicates: 0, bytesSent: 0 };
   const tally = options.tallyPerResource ?? true;
   let flipped: ((i: number) => boolean) | undefined;
-  /** id → [resourceType, complianceType, annotation?], in insertion order (the listing order). */
-  const held = new Map<string, [string, string, string | undefined]>();
-  for (let i = 0; i < (options.priorResults ?? 0); i++) held.set(syntheticInstanceId(i), ['AWS::EC2::Instance', i % 10 < 3 ? 'NON_COMPLIANT' : 'COMPLIANT', undefined]);
+  const ruleName = options.ruleName ?? 'bench-synthetic';
+  const config = new ConfigStandIn(ruleName);
+  config.seedResults(
+    ruleName,
+    Array.from({ length: options.priorResults ?? 0 }, (_, i) => ({
+      resourceType: 'AWS::EC2::Instance',
+      resourceId: syntheticInstanceId(i),
+      complianceType: i % 10 < 3 ? ('NON_COMPLIANT' as const) : ('COMPLIANT' as const),
+    })),
+  );
 
   const send = (res: ServerResponse, status: number, contentType: string, body: string): void => {
     stats.bytesSent += Buffer.byteLength(body);
@@ -147,15 +157,11 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
     );
   };
 
-  const putEvaluations = (input: Record<string, unknown>, res: ServerResponse): void => {
+  /** Counts what a PutEvaluations carries (the stand-in records it); the bench keeps no per-call log. */
+  const tallyPut = (input: Record<string, unknown>): void => {
     const evaluations = Array.isArray(input.Evaluations) ? (input.Evaluations as Array<Record<string, unknown>>) : [];
-    if (evaluations.length > 100) {
-      send(res, 400, 'application/x-amz-json-1.1', JSON.stringify({ __type: 'ValidationException', message: 'at most 100 evaluations' }));
-      return;
-    }
     for (const e of evaluations) {
       stats.evaluations += 1;
-      held.set(String(e.ComplianceResourceId), [String(e.ComplianceResourceType), String(e.ComplianceType), typeof e.Annotation === 'string' ? e.Annotation : undefined]);
       if (tally) {
         const id = String(e.ComplianceResourceId);
         const n = (perResource.get(id) ?? 0) + 1;
@@ -163,36 +169,6 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
         perResource.set(id, n);
       }
     }
-    send(res, 200, 'application/x-amz-json-1.1', JSON.stringify({ FailedEvaluations: [] }));
-  };
-
-  const complianceDetails = (input: Record<string, unknown>, res: ServerResponse): void => {
-    const limit = Math.min(typeof input.Limit === 'number' && input.Limit > 0 ? input.Limit : 10, 100);
-    const types = Array.isArray(input.ComplianceTypes) && input.ComplianceTypes.length > 0 ? (input.ComplianceTypes as string[]) : ['COMPLIANT', 'NON_COMPLIANT'];
-    // The offset counts held results in insertion order; a bench sweep never removes any while paging.
-    const offset = decodeOffset(input.NextToken);
-    const results = [];
-    let position = 0;
-    let next: number | undefined;
-    for (const [id, [resourceType, complianceType, annotation]] of held) {
-      if (position++ < offset) continue;
-      if (!types.includes(complianceType)) continue;
-      if (results.length === limit) {
-        next = position - 1;
-        break;
-      }
-      results.push({
-        EvaluationResultIdentifier: {
-          EvaluationResultQualifier: { ConfigRuleName: String(input.ConfigRuleName), ResourceType: resourceType, ResourceId: id, EvaluationMode: 'DETECTIVE' },
-          OrderingTimestamp: 1_767_225_600,
-        },
-        ComplianceType: complianceType,
-        ResultRecordedTime: 1_767_225_600,
-        ConfigRuleInvokedTime: 1_767_225_600,
-        ...(annotation === undefined ? {} : { Annotation: annotation }),
-      });
-    }
-    send(res, 200, 'application/x-amz-json-1.1', JSON.stringify({ EvaluationResults: results, ...(next !== undefined ? { NextToken: encodeOffset(next) } : {}) }));
   };
 
   const server: Server = createServer((req, res) => {
@@ -201,12 +177,15 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
         const body = bytes.toString('utf8');
         const target = req.headers['x-amz-target'];
         if (typeof target === 'string') {
-          const operation = target.split('.').pop() ?? target;
-          calls.set(operation, (calls.get(operation) ?? 0) + 1);
-          const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
-          if (operation === 'PutEvaluations') return putEvaluations(input, res);
-          if (operation === 'GetComplianceDetailsByConfigRule') return complianceDetails(input, res);
-          return send(res, 400, 'application/x-amz-json-1.1', JSON.stringify({ __type: 'UnknownOperationException', message: operation }));
+          const request = classify(req.method ?? 'POST', req.url ?? '/', req.headers, bytes);
+          calls.set(request.operation, (calls.get(request.operation) ?? 0) + 1);
+          const answer = request.service === 'config' ? config.answer(request) : undefined;
+          if (!answer) return send(res, 400, 'application/x-amz-json-1.1', JSON.stringify({ __type: 'UnknownOperationException', message: request.operation }));
+          if (request.operation === 'PutEvaluations' && answer.status === 200) {
+            tallyPut(request.json ?? {});
+            config.puts.length = 0;
+          }
+          return send(res, answer.status, answer.headers['content-type'] ?? 'application/x-amz-json-1.1', answer.body);
         }
         const form = new URLSearchParams(body);
         const action = form.get('Action') ?? `${req.method} ${req.url}`;
@@ -235,7 +214,7 @@ export async function startSyntheticAws(options: SyntheticOptions): Promise<Synt
     evaluationsPerResource: perResource,
     stats,
     instanceXmlBytes: Buffer.byteLength(reservationXml(12345)),
-    heldResults: () => held.size,
+    heldResults: () => config.allResults(ruleName).length,
     setFlipped(f) {
       flipped = f;
     },

@@ -3,8 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { join } from 'node:path';
 import { clip, formatRow } from '../common/table';
 import { BufferStream } from '../io';
-import { startStandInFront, type StandInFront } from '../local/front';
-import { MotoMissingError, startLocalMoto, type LocalMoto } from '../local/moto';
+import { MotoMissingError, startFront, startLocalMoto, type Front, type LocalMoto } from '../local/aws';
 import { main as cli } from '../imdsv2-guard';
 import { splitAnnotation } from '../scan/report';
 import {
@@ -75,7 +74,7 @@ interface ScanVerdict {
   readonly annotation: string;
 }
 
-async function scanStep(front: StandInFront): Promise<Map<string, ScanVerdict>> {
+async function scanStep(front: Front): Promise<Map<string, ScanVerdict>> {
   const args = ['scan', '--endpoint-url', front.url, ...DEMO_REGIONS.flatMap((r) => ['--region', r]), '--exemption-tag-key', EXEMPTION_TAG, '--usage'];
   rule('Step 1 · the scan');
   say(`$ npx imdsv2-guard ${args.join(' ')}\n`);
@@ -90,12 +89,12 @@ async function scanStep(front: StandInFront): Promise<Map<string, ScanVerdict>> 
   return new Map(parsed.resources.filter((r) => r.region === REGION).map((r) => [`${r.resourceType}|${r.id}`, { verdict: r.verdict, annotation: r.annotation }]));
 }
 
-async function rulesStep(front: StandInFront, estate: Awaited<ReturnType<typeof seedEstate>>, scan: Map<string, ScanVerdict>): Promise<void> {
+async function rulesStep(front: Front, estate: Awaited<ReturnType<typeof seedEstate>>, scan: Map<string, ScanVerdict>): Promise<void> {
   rule('Step 2 · the Config rules, as deployed');
   const built = ensureBundles(root);
   say(`Bundles: dist/lambda/<id>/index.js${built ? ` (built just now: ${built})` : ''}, loaded and invoked as Lambda would.`);
   say(`Events: built from the emulator's state as AWS Config sends them (invokingEvent and ruleParameters as JSON strings, a non-TESTMODE resultToken).`);
-  say(`Region ${REGION}. PutEvaluations and GetComplianceDetailsByConfigRule are answered by the demo's stand-in front (moto lacks them).`);
+  say(`Region ${REGION}. PutEvaluations and GetComplianceDetailsByConfigRule are answered by the local front's Config stand-in (moto lacks them).`);
 
   const ctx: EventContext = { accountId: ACCOUNT, region: REGION, now: new Date() };
   const ec2 = new EC2Client({ region: REGION, endpoint: front.url });
@@ -123,7 +122,7 @@ async function rulesStep(front: StandInFront, estate: Awaited<ReturnType<typeof 
 
   // AWS Config still holds a result for an instance deleted last week: the sweep must clear it.
   const deleted = 'i-0d1e7e7ed0000dead';
-  front.seedResults('imdsv2-instance', [{ resourceType: 'AWS::EC2::Instance', resourceId: deleted, complianceType: 'NON_COMPLIANT', annotation: 'Does not require IMDSv2: HttpTokens=optional.' }]);
+  front.config.seedResults('imdsv2-instance', [{ resourceType: 'AWS::EC2::Instance', resourceId: deleted, complianceType: 'NON_COMPLIANT', annotation: 'Does not require IMDSv2: HttpTokens=optional.' }]);
 
   const width = Math.min(process.stdout.columns ?? 140, 160);
   let compared = 0;
@@ -134,7 +133,7 @@ async function rulesStep(front: StandInFront, estate: Awaited<ReturnType<typeof 
       current = inv.ruleId;
       say(`\n  ${inv.ruleId}   ruleParameters ${JSON.stringify(PARAMETERS[inv.ruleId])}`);
     }
-    front.ruleForToken(String(inv.event.resultToken), inv.ruleId);
+    front.config.ruleForToken(String(inv.event.resultToken), inv.ruleId);
     const sent = await loadHandler(root, inv.ruleId)(inv.event, lambdaContext());
     for (const e of sent) {
       const seen = scan.get(`${e.ComplianceResourceType}|${e.ComplianceResourceId}`);
@@ -158,22 +157,22 @@ async function rulesStep(front: StandInFront, estate: Awaited<ReturnType<typeof 
     const rest = sent.length - shown.length;
     if (rest > 0) say(`            … and ${rest} more (every resource of the type, as in the scan above)`);
   }
-  const storedInstanceResults = front.results('imdsv2-instance').length;
+  const storedInstanceResults = front.config.results('imdsv2-instance').length;
   say(`\n  Same evaluators, same answers: ${identical} of ${compared} evaluations the rules sent match the scan's verdict and annotation word for word.`);
   say(`  AWS Config (stand-in) now holds ${storedInstanceResults} current result(s) for imdsv2-instance; ${deleted} was cleared by the sweep.`);
   if (identical !== compared) throw new Error(`${compared - identical} evaluation(s) differ between the scan and the rules`);
 }
 
-async function remediationStep(front: StandInFront, estate: Awaited<ReturnType<typeof seedEstate>>): Promise<void> {
+async function remediationStep(front: Front, estate: Awaited<ReturnType<typeof seedEstate>>): Promise<void> {
   rule('Step 3 · remediation: the SSM Automation documents, before and after');
   const stepStarted = Date.now();
   say('SSM Automation does not run locally, so a local runner (cli/local/automation) executes remediations/<id>.yaml step by step:');
   say('  aws:executeAwsApi / assertAwsResourceProperty / waitForAwsResourceProperty go through the AWS SDK to moto (via the front),');
   say('  aws:branch is decided by the runner, and aws:invokeLambdaFunction calls the TypeScript functions (lambda/remediation/*)');
   say('  in this process. Waits poll without sleeping. The assumeRole is not assumed (fake local credentials).');
-  say('Stand-ins: Auto Scaling StartInstanceRefresh / DescribeInstanceRefreshes (moto answers HTTP 500) by cli/local/instance-refresh.ts,');
+  say('Stand-ins: Auto Scaling StartInstanceRefresh / DescribeInstanceRefreshes (moto answers HTTP 500) by cli/local/aws/instance-refresh.ts,');
   say('  which replaces the group\'s instances through moto as a refresh would; EC2 Get/ModifyInstanceMetadataDefaults and');
-  say('  Config GetResourceConfigHistory by the demo front.');
+  say('  Config GetResourceConfigHistory by the local front (cli/local/aws).');
   say(`Verdicts before and after: the rules' own listPages + evaluate, as in the scan, with the same parameters (region ${REGION}).\n`);
 
   const rows = await runRemediations({ front, estate, region: REGION, accountId: ACCOUNT, parameters: PARAMETERS });
@@ -195,7 +194,7 @@ async function remediationStep(front: StandInFront, estate: Awaited<ReturnType<t
 
 async function demo(): Promise<void> {
   let moto: LocalMoto | undefined;
-  let front: StandInFront | undefined;
+  let front: Front | undefined;
   const cleanUp = async () => {
     await front?.stop();
     await moto?.stop();
@@ -208,10 +207,10 @@ async function demo(): Promise<void> {
   try {
     say('imdsv2-guard demo: the scan, the Config rules and the remediation documents on a local AWS emulator (moto). Nothing here reaches AWS.');
     moto = await startLocalMoto();
-    front = await startStandInFront(moto.url);
+    front = await startFront({ upstream: moto.url });
     isolateFromRealAws(front.url);
-    say(`moto_server ${moto.url} (pid ${moto.pid}); stand-in front ${front.url} answers the operations moto lacks`);
-    say('  (EC2 Get/ModifyInstanceMetadataDefaults, Config PutEvaluations, GetComplianceDetailsByConfigRule and GetResourceConfigHistory)');
+    say(`moto_server ${moto.url} (pid ${moto.pid}); local front ${front.url} (cli/local/aws) answers the operations moto lacks`);
+    say('  (EC2 Get/ModifyInstanceMetadataDefaults, Config PutEvaluations, GetComplianceDetailsByConfigRule and GetResourceConfigHistory, …)');
     say('  and forwards the rest.');
 
     const estate = await seedEstate(front.url, moto.url);

@@ -17,8 +17,7 @@ import { rule as launchConfigurationRule } from '../../lambda/rules/imdsv2-launc
 import { rule as launchTemplateRule } from '../../lambda/rules/imdsv2-launch-template/handler';
 import { renderColumns } from '../common/table';
 import { loadDocument, runAutomation, SdkApiCaller, type RunResult } from '../local/automation';
-import type { StandInFront } from '../local/front';
-import { InstanceRefreshStandIn } from '../local/instance-refresh';
+import { InstanceRefreshStandIn, type Front } from '../local/aws';
 import { groupChange, launchConfigurationChange, type EventContext, type RuleInvocation } from './config-events';
 import type { SeededEstate } from './seed';
 
@@ -47,7 +46,7 @@ export interface RemediationRow {
 }
 
 export interface RemediationSetup {
-  readonly front: StandInFront;
+  readonly front: Front;
   readonly estate: SeededEstate;
   readonly region: string;
   readonly accountId: string;
@@ -129,10 +128,10 @@ function gateMessage(result: RunResult): string | undefined {
 }
 
 /** The AWS Config item of a change notification, recorded in the front's Config history. */
-function recordInConfig(front: StandInFront, invocation: RuleInvocation): string {
-  const item = (JSON.parse(String(invocation.event.invokingEvent)) as { configurationItem: Record<string, unknown> }).configurationItem;
-  front.recordConfigurationItem(item);
-  return String(item.resourceId);
+function recordInConfig(front: Front, invocation: RuleInvocation): string {
+  const item = (JSON.parse(String(invocation.event.invokingEvent)) as { configurationItem: { resourceType: string; resourceId: string } }).configurationItem;
+  front.config.recordConfigurationItem(item);
+  return item.resourceId;
 }
 
 export async function runRemediations(setup: RemediationSetup): Promise<RemediationRow[]> {
@@ -252,7 +251,7 @@ export async function runRemediations(setup: RemediationSetup): Promise<Remediat
     for (const c of cases) {
       const started = Date.now();
       const before = await judge(setup, ruleClients, c.ruleId, c.resourceId);
-      const frontBefore = new Map(setup.front.answered);
+      const callsBefore = setup.front.calls.length;
       const result = await runAutomation(loadDocument(c.document), {
         callApi: api.call,
         lambdas,
@@ -262,11 +261,11 @@ export async function runRemediations(setup: RemediationSetup): Promise<Remediat
         documentName: c.document,
         parameters: c.parameters,
       });
-      const frontCalls = [...setup.front.answered.entries()].filter(([op, n]) => n > (frontBefore.get(op) ?? 0)).map(([op]) => op);
+      const frontCalls = [...new Set(setup.front.calls.slice(callsBefore).filter((c) => c.answeredBy === 'front').map((c) => c.operation))];
       const runnerCalls = [...new Set(result.apiCalls.filter((a) => a.answeredBy === 'stand-in').map((a) => a.api))];
       const standIns = [
-        ...(runnerCalls.length ? [`${runnerCalls.join(', ')} (cli/local/instance-refresh.ts)`] : []),
-        ...(frontCalls.length ? [`${frontCalls.join(', ')} (demo front)`] : []),
+        ...(runnerCalls.length ? [`${runnerCalls.join(', ')} (cli/local/aws/instance-refresh.ts)`] : []),
+        ...(frontCalls.length ? [`${frontCalls.join(', ')} (local front)`] : []),
       ];
       const after = await judge(setup, ruleClients, c.ruleId, c.resourceId);
       const gate = gateMessage(result);

@@ -89,7 +89,7 @@ describe('npm run demo', () => {
 
   test('step 3 says the documents run in a local runner and names the stand-ins', () => {
     expect(step3).toMatch(/local runner \(cli\/local\/automation\)/);
-    expect(step3).toMatch(/StartInstanceRefresh \/ DescribeInstanceRefreshes .* cli\/local\/instance-refresh\.ts/);
+    expect(step3).toMatch(/StartInstanceRefresh \/ DescribeInstanceRefreshes .* cli\/local\/aws\/instance-refresh\.ts/);
     expect(step3).toMatch(/Get\/ModifyInstanceMetadataDefaults/);
     expect(step3).toMatch(/GetResourceConfigHistory/);
   });

@@ -2,7 +2,7 @@ import { ConfigServiceClient, PutConfigurationRecorderCommand, PutDeliveryChanne
 import { main } from '../../cli/imdsv2-guard';
 import { BufferStream } from '../../cli/io';
 import { createOrganization, memberCredentials as assumeInMoto, sdkEnv, startFront, startMoto, withEnv, type Front, type MotoServer } from './harness';
-import { errorResponse } from './harness/protocol';
+import { errorResponse } from './harness';
 
 /**
  * `imdsv2-guard doctor --org` / `--account` against moto 5.2.1 with an organization of three

@@ -38,7 +38,7 @@ import { makeHandler as instanceRule } from '../../lambda/rules/imdsv2-instance/
 import { makeHandler as launchConfigurationRule } from '../../lambda/rules/imdsv2-launch-configuration/handler';
 import { makeHandler as launchTemplateRule } from '../../lambda/rules/imdsv2-launch-template/handler';
 import { loadDocument, runAutomation, SdkApiCaller, type RunOptions, type RunResult } from '../../cli/local/automation';
-import { InstanceRefreshStandIn } from '../../cli/local/instance-refresh';
+import { InstanceRefreshStandIn } from '../../cli/local/aws';
 import { capHopLimit, type DocumentContent } from '../../lib/remediation/document-content';
 import {
   asDeleted,

@@ -3,7 +3,7 @@ import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { changeEvent, createOrganization, instanceItem, loadBundle, memberCredentials, runCli, scheduledEvent, sdkEnv, startFront, startMoto, withEnv, type ChildRun, type Front, type MotoServer } from './harness';
-import { AggregatorStandIn } from './harness/aggregator-stand-in';
+import { AggregatorStandIn } from './harness';
 
 /**
  * `imdsv2-guard report --aggregator` against moto with an organization of two member accounts.

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createOrganization, memberCredentials as assumeInMoto, runCli, startFront, startMoto, type ChildRun, type Front, type MotoServer } from './harness';
 import { loadInChromium } from './harness/chromium';
-import { errorResponse } from './harness/protocol';
+import { errorResponse } from './harness';
 
 /**
  * `imdsv2-guard scan --org` / `--account` run as users run it (node bin/imdsv2-guard.js, a child

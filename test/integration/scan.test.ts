@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInstanceProfile } from '../../cli/demo/iam';
 import { runCli, startFront, startMoto, type ChildRun, type Front, type MotoServer } from './harness';
-import { classify, errorResponse } from './harness/protocol';
+import { classify, errorResponse } from './harness';
 
 /**
  * `imdsv2-guard scan` run as users run it (node bin/imdsv2-guard.js, a child process) against moto,

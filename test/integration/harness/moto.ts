@@ -1,6 +1,6 @@
-// The integration tests' moto launcher is the product's (cli/local/moto.ts): one implementation,
+// The integration tests' moto launcher is the product's (cli/local/aws/moto.ts): one implementation,
 // with the watchdog, stderr capture, readiness polling, reset and process-group kill.
-import { MotoMissingError, MOTO_INSTALL_HINT, startLocalMoto, type MotoServer, type StartMotoOptions } from '../../../cli/local/moto';
+import { MotoMissingError, MOTO_INSTALL_HINT, startLocalMoto, type MotoServer, type StartMotoOptions } from '../../../cli/local/aws/moto';
 
 export { MOTO_INSTALL_HINT, type MotoServer, type StartMotoOptions };
 

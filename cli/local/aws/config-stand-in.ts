@@ -3,7 +3,8 @@ import { errorResponse, jsonResponse, type AwsRequest, type FrontResponse } from
 /**
  * In-memory stand-in for the AWS Config operations moto 5.2.1 lacks or gets wrong:
  * PutEvaluations (moto only accepts TestMode), GetComplianceDetailsByConfigRule (absent),
- * GetResourceConfigHistory (moto does not record EC2 types) and DeleteEvaluationResults (absent).
+ * GetResourceConfigHistory (moto does not record EC2 types), DeleteEvaluationResults,
+ * DescribeConfigRuleEvaluationStatus and DescribeRemediationConfigurations (absent).
  * Answers in AWS JSON 1.1, as Config does. The stored results live as long as the front (until
  * `reset()`), across invocations: a sweep reads back what the previous one recorded.
  */
@@ -89,6 +90,8 @@ export class ConfigStandIn {
   private readonly failRules: FailRule[] = [];
   /** ruleName → (resourceType|resourceId → result). */
   private readonly store = new Map<string, Map<string, StoredResult>>();
+  /** ruleName → its results sorted by key, rebuilt on the first read after a write (the bench pages 100,000). */
+  private readonly sorted = new Map<string, StoredResult[]>();
   /** resourceType|resourceId → items (API shape). */
   private readonly history = new Map<string, Record<string, unknown>[]>();
   /** region|ruleName → ConfigRuleEvaluationStatus (API shape), for DescribeConfigRuleEvaluationStatus. */
@@ -138,12 +141,12 @@ export class ConfigStandIn {
    * console and an unfiltered GetComplianceDetailsByConfigRule show.
    */
   results(ruleName: string = this.defaultRuleName): StoredResult[] {
-    return sortedResults(this.store.get(ruleName)).filter((r) => r.complianceType !== 'NOT_APPLICABLE');
+    return this.sortedResults(ruleName).filter((r) => r.complianceType !== 'NOT_APPLICABLE');
   }
 
   /** Every result held for the rule, NOT_APPLICABLE ones too (listed only when asked for by ComplianceTypes). */
   allResults(ruleName: string = this.defaultRuleName): StoredResult[] {
-    return sortedResults(this.store.get(ruleName));
+    return [...this.sortedResults(ruleName)];
   }
 
   /** All accepted (not failed) evaluations, flattened across calls. */
@@ -152,6 +155,15 @@ export class ConfigStandIn {
       .filter((p) => filter.testMode === undefined || p.testMode === filter.testMode)
       .filter((p) => filter.ruleName === undefined || p.ruleName === filter.ruleName)
       .flatMap((p) => p.evaluations.filter((e) => !p.failed.includes(e)));
+  }
+
+  /**
+   * Records a configuration item as AWS Config does when a resource changes, for
+   * GetResourceConfigHistory to return: the item of a change notification (event-shaped), filed
+   * under its own resourceType and resourceId. Shorthand for `putHistory`.
+   */
+  recordConfigurationItem(item: { readonly resourceType: string; readonly resourceId: string }): void {
+    this.putHistory(item.resourceType, item.resourceId, item);
   }
 
   /** Adds an item GetResourceConfigHistory returns for this resource (newest capture time first). */
@@ -186,6 +198,7 @@ export class ConfigStandIn {
     this.tokenRules.clear();
     this.failRules.length = 0;
     this.store.clear();
+    this.sorted.clear();
     this.history.clear();
   }
 
@@ -288,11 +301,17 @@ export class ConfigStandIn {
     // NOT_APPLICABLE results are kept and listed when the filter asks for them (the API accepts it as
     // a ComplianceTypes value); without a filter, the compliant and non-compliant ones.
     const wanted = types.length > 0 ? types : ['COMPLIANT', 'NON_COMPLIANT'];
-    const matching = sortedResults(this.store.get(ruleName)).filter(
-      (r) => wanted.includes(r.complianceType) && (after === undefined || resultKey(r) > after),
-    );
-    const page = matching.slice(0, limit);
-    const more = matching.length > limit;
+    const all = this.sortedResults(ruleName);
+    const page: StoredResult[] = [];
+    let more = false;
+    for (let i = after === undefined ? 0 : firstAfter(all, after); i < all.length; i++) {
+      if (!wanted.includes(all[i].complianceType)) continue;
+      if (page.length === limit) {
+        more = true;
+        break;
+      }
+      page.push(all[i]);
+    }
     return jsonResponse(request, {
       EvaluationResults: page.map((r) => ({
         EvaluationResultIdentifier: {
@@ -320,6 +339,7 @@ export class ConfigStandIn {
       return validation(request, "Value null at 'configRuleName' failed to satisfy constraint: Member must not be null");
     }
     this.store.delete(ruleName);
+    this.sorted.delete(ruleName);
     return jsonResponse(request, {});
   }
 
@@ -382,9 +402,20 @@ export class ConfigStandIn {
     return jsonResponse(request, { RemediationConfigurations: found });
   }
 
+  /** The rule's results sorted by key (cached until the next write; callers must not modify it). */
+  private sortedResults(ruleName: string): readonly StoredResult[] {
+    let sorted = this.sorted.get(ruleName);
+    if (!sorted) {
+      sorted = sortByKey(this.store.get(ruleName));
+      this.sorted.set(ruleName, sorted);
+    }
+    return sorted;
+  }
+
   private storeResult(ruleName: string, result: StoredResult): void {
     const results = this.store.get(ruleName) ?? new Map<string, StoredResult>();
     this.store.set(ruleName, results);
+    this.sorted.delete(ruleName);
     // A NOT_APPLICABLE result replaces the resource's result like any other: GetComplianceDetailsByConfigRule
     // lists it only when ComplianceTypes asks for NOT_APPLICABLE, and `results()` leaves it out.
     results.set(resultKey(result), result);
@@ -414,8 +445,21 @@ function invalidEvaluation(e: Record<string, unknown>): string | undefined {
 const resourceKey = (type: string, id: string): string => `${type}|${id}`;
 const resultKey = (r: { resourceType: string; resourceId: string }): string => resourceKey(r.resourceType, r.resourceId);
 
-function sortedResults(results: Map<string, StoredResult> | undefined): StoredResult[] {
-  return [...(results?.values() ?? [])].sort((a, b) => (resultKey(a) < resultKey(b) ? -1 : resultKey(a) > resultKey(b) ? 1 : 0));
+function sortByKey(results: Map<string, StoredResult> | undefined): StoredResult[] {
+  // The map is keyed by resultKey already: sort the keys once rather than rebuilding them per comparison.
+  return [...(results?.entries() ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+/** Index of the first result whose key sorts after `key` (binary search over results sorted by key). */
+function firstAfter(results: readonly StoredResult[], key: string): number {
+  let low = 0;
+  let high = results.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (resultKey(results[mid]) <= key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 const encodeToken = (value: string): string => Buffer.from(value, 'utf8').toString('base64url');

@@ -6,12 +6,13 @@ import {
   type AutoScalingGroup,
 } from '@aws-sdk/client-auto-scaling';
 import { DescribeLaunchTemplateVersionsCommand, ModifyInstanceMetadataOptionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import type { StandIn } from './automation';
+import type { StandIn } from '../automation';
 
 /**
  * A recording stand-in for Auto Scaling's StartInstanceRefresh and DescribeInstanceRefreshes,
  * which moto 5.2.1 answers with HTTP 500. It is used by the runner in place of those two calls
- * only; everything it does to the fleet goes to moto through the real SDK. `npm run demo` and the
+ * only (and by the group refresh function, through `refreshApi`); everything it does to the fleet
+ * goes to moto through the real SDK, via the front when its clients point there. `npm run demo` and the
  * remediation integration tests use it; it stands in for the emulator's gap and is no emulation of Auto Scaling.
  *
  * It models what the refresh does in AWS: on the poll after the start, every in-service

@@ -13,7 +13,9 @@ import {
 import { DEFAULT_RULE_NAME } from './config-stand-in';
 
 /**
- * AWS Config Lambda events and configuration items, shaped exactly as Config sends them:
+ * AWS Config's side of the local AWS: the Lambda events and configuration items Config would send
+ * for the resources in moto (which has no Config rules to invoke). The demo, the integration tests
+ * and the bench build their rule invocations here. Shaped exactly as Config sends them:
  * `invokingEvent` and `ruleParameters` are JSON strings; items are built from moto state through
  * the SDK, converted the way Config records each resource type (camelCase for instances, launch
  * configurations and groups; PascalCase, with string version numbers, for launch templates).

@@ -4,13 +4,16 @@ import { AutoScalingStandIn } from './autoscaling-stand-in';
 import { ConfigStandIn } from './config-stand-in';
 import { Ec2StandIn } from './ec2-stand-in';
 import { FaultPlan, faultResponse, type FaultKind, type FaultOptions } from './faults';
-import { readBody } from './net';
+import { readBody } from './moto';
 import { classify, errorResponse, type AwsRequest, type FrontResponse } from './protocol';
 
 /**
- * The "front": an HTTP server between the SDK and moto. It forwards every request to moto
- * unchanged, except the few operations moto lacks or gets wrong, which it answers itself from
- * memory (see ConfigStandIn, Ec2StandIn). It counts every call and can inject seeded faults.
+ * The "front": an HTTP server between the SDK and moto, the one local AWS of the demo, the
+ * integration tests and the bench. It forwards every request to moto unchanged, except the few
+ * operations moto 5.2.1 lacks or gets wrong, which it answers itself from memory (ConfigStandIn,
+ * Ec2StandIn, AutoScalingStandIn; see README.md here). It records every call, and can inject
+ * seeded faults (reliability tests) or let a caller answer chosen requests (`setIntercept`).
+ * It stands in for the emulator's gaps; it is no emulation of AWS.
  */
 
 export type AnsweredBy = 'front' | 'moto' | 'fault';
@@ -50,7 +53,7 @@ export interface Front {
   /** How many calls of this operation, optionally only those answered a given way. */
   countBy(operation: string, answeredBy?: AnsweredBy): number;
   /**
-   * Answers requests the test picks (before the stand-ins and moto): return a response to send it,
+   * Answers requests the caller picks (before the stand-ins and moto): return a response to send it,
    * undefined to let the request through. For what moto cannot produce, e.g. an AssumeRole refused
    * or a region not enabled in one account. Cleared by reset().
    */
@@ -150,9 +153,9 @@ export async function startFront(options: StartFrontOptions): Promise<Front> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      // A bug in the harness should fail the test loudly, not hang it.
+      // A bug in the front should fail the caller loudly, not hang it.
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`imdsv2-guard test front failed: ${error instanceof Error ? error.stack : String(error)}`);
+      res.end(`imdsv2-guard local front failed: ${error instanceof Error ? error.stack : String(error)}`);
     });
   });
   await new Promise<void>((resolve, reject) => {

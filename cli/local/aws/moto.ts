@@ -5,8 +5,8 @@ import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
 /**
- * The one moto_server launcher: used by the demo (`startLocalMoto`) and, through thin wrappers in
- * test/integration/harness, by every integration test (`startMoto`).
+ * The one moto_server launcher: used by the demo and the bench (`startLocalMoto`) and, through the
+ * thin wrapper in test/integration/harness, by every integration test (`startMoto`).
  */
 
 export const MOTO_INSTALL_HINT = "pip install 'moto[server]==5.2.1'";
