@@ -6,7 +6,7 @@ import { HARDENING_ROLE_NAME_PATTERNS, REMEDIATION_ROLE_PREFIX } from '../remedi
  * construct deploys exactly what these return, and the tests evaluate exactly that, so a change
  * here is a change to what the organization enforces.
  *
- * Facts these documents rely on (AWS documentation; the README's "Prevent" section cites them):
+ * Facts these documents rely on (AWS documentation; docs/guardrails.md cites them):
  * - `ec2:MetadataHttpTokens` / `ec2:MetadataHttpPutResponseHopLimit` on the `instance/*` resource of
  *   RunInstances carry the launch's metadata options (EC2 user guide, "Require the use of IMDSv2",
  *   "Specify maximum hop limit").

@@ -143,7 +143,7 @@ export function addManagementFromContext(app: App, template?: MemberTemplate): M
   const { enabled: _enabled, organizationId: _organizationId, packageDir: _packageDir, ...stackSetProps } = config;
   const stackSet = new Imdsv2GuardStackSetStack(app, STACKSET_STACK_NAME, { ...stackSetProps, template: member });
   // Ordering only: `cdk deploy Imdsv2GuardStackSet` creates missing buckets first. The packages
-  // must still be uploaded between the two (see lib/stackset/README.md).
+  // must still be uploaded between the two (see docs/organization.md).
   for (const bucket of Object.values(buckets)) stackSet.addStackDependency(bucket);
   return { buckets, stackSet };
 }
