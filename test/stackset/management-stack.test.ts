@@ -9,7 +9,7 @@ import { Imdsv2GuardStackSetStack, type Imdsv2GuardStackSetStackProps } from '..
 import { MemberTemplate } from '../../lib/stackset/member-template';
 import { testApp } from '../lib/support';
 import { Evaluator, type Template as CfnTemplate } from './cfn-eval';
-import { CDK_JSON_CONTEXT, FAKE_HELPER_KEYS, FAKE_KEYS } from './support';
+import { CDK_JSON_CONTEXT, FAKE_CODE_VERSIONS, FAKE_HELPER_KEYS, FAKE_KEYS } from './support';
 
 const ORG = 'o-a1b2c3d4e5';
 const OUS = ['ou-ab12-cdefgh34', 'ou-ab12-ijklmn56'];
@@ -18,7 +18,7 @@ const TEMPLATE_KEY = 'imdsv2-guard/0.1.0/imdsv2-guard-member-0123456789ab.templa
 /** The member template as packaging produces it (placeholder keys). */
 const memberTemplate = (() => {
   const app = new App({ context: CDK_JSON_CONTEXT });
-  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS });
+  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS, codeVersions: FAKE_CODE_VERSIONS });
   return MemberTemplate.fromTemplate(TEMPLATE_KEY, Template.fromStack(stack).toJSON());
 })();
 

@@ -13,11 +13,11 @@ import { enableParameterName, ruleKey, ruleParameterName } from '../../lib/stack
 import { deployCommands, INLINE_TEMPLATE_LIMIT, synthMemberTemplate } from '../../lib/stackset/package';
 import { actionsOf, statementsOf, testApp } from '../lib/support';
 import { Evaluator, type Template as CfnTemplate } from './cfn-eval';
-import { CDK_JSON_CONTEXT, FAKE_HELPER_KEYS, FAKE_KEYS } from './support';
+import { CDK_JSON_CONTEXT, FAKE_CODE_VERSIONS, FAKE_HELPER_KEYS, FAKE_KEYS } from './support';
 
 function member(props: Partial<Imdsv2GuardMemberStackProps> = {}) {
   const app = new App({ context: CDK_JSON_CONTEXT });
-  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS, ...props });
+  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS, codeVersions: FAKE_CODE_VERSIONS, ...props });
   return { app, stack, template: Template.fromStack(stack).toJSON() as MemberTemplateJson };
 }
 
@@ -41,7 +41,7 @@ function remediationResourcesOf(stack: Imdsv2GuardMemberStack, ruleId: RuleId): 
 }
 
 /** synthMemberTemplate with the placeholder keys, parsed. */
-const synthJson = (context: Record<string, unknown>) => JSON.parse(synthMemberTemplate(FAKE_KEYS, context, 'test', FAKE_HELPER_KEYS).toString('utf8'));
+const synthJson = (context: Record<string, unknown>) => JSON.parse(synthMemberTemplate(FAKE_KEYS, context, 'test', FAKE_HELPER_KEYS, FAKE_CODE_VERSIONS).toString('utf8'));
 
 type MemberTemplateJson = CfnTemplate & { Parameters: Record<string, any>; Rules: Record<string, any> };
 
@@ -311,7 +311,7 @@ describe('the StackSet member template', () => {
 
 describe('the packaged member template (settings and defaults from the CDK context)', () => {
   test('is over CloudFormation\'s 51,200-byte inline limit (the SSM documents are inline), so the printed deploy uploads it; far under the 1 MB of a TemplateURL', () => {
-    const bytes = synthMemberTemplate(FAKE_KEYS, CDK_JSON_CONTEXT, 'test', FAKE_HELPER_KEYS).length;
+    const bytes = synthMemberTemplate(FAKE_KEYS, CDK_JSON_CONTEXT, 'test', FAKE_HELPER_KEYS, FAKE_CODE_VERSIONS).length;
     expect(bytes).toBeGreaterThan(INLINE_TEMPLATE_LIMIT);
     expect(bytes).toBeLessThan(100_000);
     expect(deployCommands('dist/stackset', 'acme-imdsv2-guard', ['eu-west-1'], bytes)).toEqual([
