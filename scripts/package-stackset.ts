@@ -109,11 +109,14 @@ async function main(): Promise<void> {
     return;
   }
 
-  console.log(`\nPublishing to ${regions.map((r) => `s3://${prefix}-${r}`).join(', ')}:`);
+  // The StackSet's own region holds the template (TemplateURL): published to as well.
+  const home = context[MANAGEMENT_CONTEXT_KEYS.region];
+  const publishRegions = [...new Set([...regions, ...(typeof home === 'string' && home.trim() !== '' ? [home.trim()] : [])])];
+  console.log(`\nPublishing to ${publishRegions.map((r) => `s3://${prefix}-${r}`).join(', ')}:`);
   const published = await publishStackSet({
     dir: args.out,
     bucketPrefix: prefix,
-    regions,
+    regions: publishRegions,
     context,
     onObject: (o) => console.log(`  ${o.action === 'uploaded' ? 'uploaded' : 'kept    '} s3://${o.bucket}/${o.key}  version ${o.versionId}`),
   });

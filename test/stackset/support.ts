@@ -21,10 +21,13 @@ export const FAKE_KEYS = Object.fromEntries(RULE_IDS.map((r) => [r, `imdsv2-guar
 /** Placeholder keys of the remediation helpers, by entry. */
 export const FAKE_HELPER_KEYS: Record<string, string> = Object.fromEntries(HELPER_ENTRIES.map((e) => [e, `imdsv2-guard/0.0.0-test/remediation/${e}-000000000000.zip`]));
 
-/** Placeholder S3 version ids, one region, for tests that synthesize the member stack without publishing. */
-export const FAKE_CODE_VERSIONS: CodeVersions = {
-  'us-east-1': Object.fromEntries([...RULE_IDS.map(ruleVersionColumn), ...HELPER_ENTRIES.map(helperVersionColumn)].map((c) => [c, `fake-version-of-${c}`])),
-};
+/** Placeholder S3 version ids in the regions the tests use, for tests that synthesize the member stack without publishing. */
+export const FAKE_CODE_VERSIONS: CodeVersions = Object.fromEntries(
+  ['us-east-1', 'eu-west-1', 'ap-southeast-2'].map((region) => [
+    region,
+    Object.fromEntries([...RULE_IDS.map(ruleVersionColumn), ...HELPER_ENTRIES.map(helperVersionColumn)].map((c) => [c, `fake-${region}-version-of-${c}`])),
+  ]),
+);
 
 /**
  * Versioned buckets in memory, for the offline tests of the package → publish → synth chain (the
