@@ -13,6 +13,7 @@ import { enableParameterName, ruleKey, ruleParameterName } from '../../lib/stack
 import { deployCommands, INLINE_TEMPLATE_LIMIT, synthMemberTemplate } from '../../lib/stackset/package';
 import { actionsOf, statementsOf, testApp } from '../lib/support';
 import { Evaluator, type Template as CfnTemplate } from './cfn-eval';
+import { helperVersionColumn, ruleVersionColumn } from '../../lib/stackset/code-versions';
 import { CDK_JSON_CONTEXT, FAKE_CODE_VERSIONS, FAKE_HELPER_KEYS, FAKE_KEYS } from './support';
 
 function member(props: Partial<Imdsv2GuardMemberStackProps> = {}) {
@@ -72,7 +73,7 @@ describe('the StackSet member template', () => {
     expect(assembly.artifacts.filter((a) => a instanceof AssetManifestArtifact)).toEqual([]);
   });
 
-  test('every function, rule or remediation helper, reads its code from <AssetBucketPrefix>-<AWS::Region> at the key packaging gave it', () => {
+  test('every function, rule or remediation helper, reads its code from <AssetBucketPrefix>-<AWS::Region> at the key packaging gave it and the S3 version published in that region', () => {
     const functions = byType(template, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(RULE_IDS.length + HELPER_ENTRIES.length);
     const keys: Record<string, string> = { ...FAKE_KEYS, ...FAKE_HELPER_KEYS };
@@ -80,12 +81,20 @@ describe('the StackSet member template', () => {
     const deployed = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Manual' }, region: 'ap-southeast-2' });
     for (const [id, fn] of functions) {
       const name = fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as string;
+      const column = (RULE_IDS as readonly string[]).includes(name) ? ruleVersionColumn(name) : helperVersionColumn(name);
       expect(fn.Properties.Code).toEqual({
         S3Bucket: { 'Fn::Join': ['-', [{ Ref: 'AssetBucketPrefix' }, { Ref: 'AWS::Region' }]] },
         S3Key: keys[name],
+        S3ObjectVersion: { 'Fn::FindInMap': ['CodeVersions', { Ref: 'AWS::Region' }, column] },
       });
       expect(fn.Properties.Handler).toBe('index.handler');
-      expect({ name, code: deployed.property(id, 'Code') }).toEqual({ name, code: { S3Bucket: 'acme-imdsv2-guard-ap-southeast-2', S3Key: keys[name] } });
+      expect({ name, code: deployed.property(id, 'Code') }).toEqual({
+        name,
+        code: { S3Bucket: 'acme-imdsv2-guard-ap-southeast-2', S3Key: keys[name], S3ObjectVersion: FAKE_CODE_VERSIONS['ap-southeast-2'][column] },
+      });
+      expect(() => new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Manual' }, region: 'sa-east-1' }).property(id, 'Code')).toThrow(
+        /Fn::FindInMap: mapping CodeVersions has no sa-east-1\//,
+      );
     }
     // Each helper is the one its rule's document invokes.
     for (const ruleId of RULE_IDS) {
