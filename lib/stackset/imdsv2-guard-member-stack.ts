@@ -117,6 +117,8 @@ export interface Imdsv2GuardMemberStackProps {
  * - `<Rule><Parameter>` (empty = the rule's default) becomes that key of the rule's
  *   `InputParameters`; empty values are left out (AWS Config refuses blank values) with
  *   `Fn::If`, and a rule with no value set gets no `InputParameters` at all.
+ * - A rule's `<Rule>MaxHopLimit` also caps its remediation (document, roles, helper function), as
+ *   the single-account stack does; empty, the rule's default cap applies (64 when it has none).
  * - `RemediationMode` (None/Manual/Automatic) deploys the Imdsv2Remediation of every enabled
  *   rule (document, roles, helper function, remediation configuration) unless None: each of its
  *   resources carries the condition `<Rule>RemediationEnabled` (mode ≠ None and the rule enabled),
@@ -221,9 +223,13 @@ export class Imdsv2GuardMemberStack extends Stack {
         if (child instanceof CfnResource) child.cfnOptions.condition = enabled;
       }
       rules[ruleId] = rule;
+      // The remediation's hop-limit cap follows the rule's: <Rule>MaxHopLimit where set, else the rule's default (64 when it has none).
+      const hop = inputs.find((i) => i.name === 'maxHopLimit');
+      const hopDefault = (definition.parameters as Record<string, ParameterSpec<unknown>>).maxHopLimit?.defaultValue;
       remediationOverrides[ruleId] = {
         condition: new CfnCondition(this, `${key}RemediationEnabled`, { expression: Fn.conditionAnd(remediationOn, enabled) }),
         parameters: props.remediationOptions?.parameters?.[ruleId],
+        maxHopLimit: hop && { parameter: hop.parameter, set: hop.set, whenUnset: typeof hopDefault === 'number' ? hopDefault : 64 },
       };
     }
     this.rules = rules as Record<RuleId, Imdsv2Rule>;

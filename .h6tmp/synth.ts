@@ -1,0 +1,15 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Imdsv2GuardMemberStack } from '../lib/stackset/imdsv2-guard-member-stack';
+import { CDK_JSON_CONTEXT, FAKE_CODE_VERSIONS, FAKE_HELPER_KEYS, FAKE_KEYS } from '../test/stackset/support';
+const app = new App({ context: CDK_JSON_CONTEXT });
+const stack = new Imdsv2GuardMemberStack(app, 'M', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS, codeVersions: FAKE_CODE_VERSIONS });
+const t = Template.fromStack(stack).toJSON();
+const r = stack.remediations.remediations['imdsv2-instance']!;
+const doc = t.Resources[stack.getLogicalId(r.document)].Properties.Content;
+console.log(JSON.stringify(doc).slice(0, 600));
+console.log(JSON.stringify(doc['Fn::Join'][1].filter((x: unknown) => typeof x !== 'string')));
+const fn = t.Resources[stack.getLogicalId(r.function!.node.defaultChild as any)];
+console.log(JSON.stringify(fn.Properties.Environment));
+console.log(JSON.stringify(t.Resources[stack.getLogicalId(r.automationRole.node.defaultChild as any)].Properties.Policies).slice(0, 1500));
+require('fs').writeFileSync('/tmp/h6member.json', JSON.stringify(t));
