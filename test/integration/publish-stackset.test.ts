@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { mapLimit } from '../../lambda/kit/concurrency';
 import { AwsCliPackageStore } from '../../lib/stackset/aws-cli-s3';
-import { CODE_VERSIONS } from '../../lib/stackset/code-versions';
+import { CODE_VERSIONS, helperVersionColumn, ruleVersionColumn } from '../../lib/stackset/code-versions';
 import { BUCKET_DIR, TEMPLATE_FILE, type PackagedTemplate, type StackSetManifest } from '../../lib/stackset/package';
 import { publishStackSet, type PublishedObject } from '../../lib/stackset/publish';
 import { Evaluator, type Template } from '../stackset/cfn-eval';
-import { CDK_JSON_CONTEXT, cfnLint, packageIntoTemp } from '../stackset/support';
+import { CDK_JSON_CONTEXT, cfnLint, packageIntoTemp, REPO_ROOT } from '../stackset/support';
 import { startMoto, type MotoServer } from './harness';
 
 const run = promisify(execFile);
@@ -74,6 +74,11 @@ describe('publishing the StackSet package to versioned buckets (S3 in moto, thro
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
+  /** The CodeVersions column of a zip key. */
+  const columnOf = (key: string): string => {
+    const rule = Object.entries(manifest.functions).find(([, f]) => f.key === key)?.[0];
+    return rule ? ruleVersionColumn(rule) : helperVersionColumn(Object.entries(manifest.helpers).find(([, f]) => f.key === key)![0]);
+  };
   const functions = () => Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
 
   test.each(REGIONS)('%s: every function (rules and remediation helpers) pins S3ObjectVersion to the version S3 holds for its key, whose bytes are the packaged zip', async (region) => {
@@ -114,6 +119,23 @@ describe('publishing the StackSet package to versioned buckets (S3 in moto, thro
     expect(new Set(events.map((e) => e.action))).toEqual(new Set(['kept']));
     for (const region of REGIONS) expect(await versionsOf(region, manifest.template.key)).toHaveLength(1);
   }, 300_000);
+
+  test('npm run package:stackset -- --publish (the script, with the CLI environment) packages, keeps the published versions and prints the deploy commands', async () => {
+    const out = path.join(scratch, 'script-out');
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/package-stackset.ts', '--out', out, '--regions', REGIONS.join(','), '--bucket-prefix', PREFIX, '--publish'],
+      { cwd: REPO_ROOT, env, timeout: 600_000 },
+    );
+    const lines = stdout.split('\n').map((l) => l.trim());
+    for (const region of REGIONS) {
+      for (const f of [...Object.values(manifest.functions), ...Object.values(manifest.helpers)]) {
+        expect(lines).toContain(`kept     s3://${bucket(region)}/${f.key}  version ${manifest.codeVersions![region][columnOf(f.key)]}`);
+      }
+      expect(lines.some((l) => l.startsWith('aws cloudformation deploy ') && l.includes(`--region ${region}`) && l.includes(`--s3-bucket ${bucket(region)}`))).toBe(true);
+    }
+    expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'))).toEqual(manifest);
+  }, 600_000);
 
   test('different bytes already at a key are refused, not overwritten, and no template is written', async () => {
     await createBucket('eu-central-1', true);
