@@ -137,7 +137,7 @@ export function writeManifest(dir: string, manifest: StackSetManifest): void {
 
 /**
  * Synthesizes the member template in an app of its own, with the cdk-nag AWS Solutions pack as
- * `cdk synth` has it: an unacknowledged finding fails packaging. Returns the template as compact
+ * `cdk synth` has it: an unacknowledged finding fails publishing. Returns the template as compact
  * JSON, about 30% smaller than CDK's indented output. With the remediation resources (the SSM
  * documents are inline content) it is over the 51,200 bytes CloudFormation accepts inline, so a
  * plain `aws cloudformation deploy` of it needs `--s3-bucket`; the StackSet reads it by TemplateURL.
