@@ -28,10 +28,12 @@ const SENTINEL = 987_654_321;
  * sends), which a CloudFormation expression inside a JSON object cannot give (it resolves to a
  * string), so the document is written as text and the expression spliced in where the number goes.
  *
- * The hop-limit parameter's allowed values stay 0-64 here: CloudFormation cannot filter a list by a
- * parameter value (a `Fn::FindInMap` keyed by a parameter that may be empty fails even in the branch
- * not taken). A run given a value above the cap still fails: the roles' conditions refuse the call,
- * and the helper functions refuse values above their `IMDSV2_GUARD_MAX_HOP_LIMIT`.
+ * The hop-limit parameter's allowed values stay 0-64 here: CloudFormation has no function that
+ * filters a list by a parameter value, and a `Fn::FindInMap` keyed by a parameter that may be empty
+ * is reported to fail even inside the `Fn::If` branch not taken (aws-cloudformation-templates#271;
+ * its `DefaultValue` form is refused by cfn-lint without the LanguageExtensions transform). A run
+ * given a value above the cap still fails: the roles' conditions refuse the call, and the helper
+ * functions refuse values above their `IMDSV2_GUARD_MAX_HOP_LIMIT`.
  */
 export function documentTextCappedBy(doc: DocumentContent, cap: string): string {
   if (JSON.stringify(doc).includes(String(SENTINEL))) throw new Error(`the document already holds ${SENTINEL}, which stands for the hop limit cap`);
