@@ -1,8 +1,8 @@
-import { wrap } from '../common/help-text';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createClients, type Clients } from '../../lambda/kit/clients';
 import type { KitLogger } from '../../lambda/kit/logger';
+import { wrap } from '../common/help-text';
 import { parseParameters } from '../../lambda/kit/parameters';
 import type { ResourceRule } from '../../lambda/kit/rule-module';
 import { createRemediationClients, type RemediationClients } from '../../lambda/remediation/common/clients';

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { RuleId } from '../../lambda/rules/catalog';
 import { checkNodeRuntime, DEFAULT_RUNTIME, olderRuntimeReason, PROJECT_ROOT, projectFunction } from '../bundling';
 import { capHopLimit, readDocument, staticValue, withDefaults, type StaticParameterValue } from './document-content';
+import { documentTextCappedBy, hopLimitExpression, type HopLimitParameter } from './hop-limit-parameter';
 import { REMEDIATIONS, type Grant, type ResourceKind } from './remediation-catalog';
 import { remediationRoleName } from './role-names';
 
@@ -80,10 +81,11 @@ export interface Imdsv2RemediationOptions {
    * The highest IMDS hop limit the remediation may set or keep (1-64): the roles' conditions refuse
    * more, the document's `HttpPutResponseHopLimit` parameter allows no more, a "keep the current hop
    * limit" run lowers a higher one to this, and the helper functions clamp to it. Give the rule's
-   * `maxHopLimit` (the stack does so from its rule parameters).
+   * `maxHopLimit` (the stack does so from its rule parameters), or the template parameter that
+   * carries it (the StackSet member template's `<Rule>MaxHopLimit`).
    * @default 64 (no cap beyond EC2's own)
    */
-  readonly maxHopLimit?: number;
+  readonly maxHopLimit?: number | HopLimitParameter;
   /**
    * Set on every CloudFormation resource of the remediation (document, roles, function, log
    * group, remediation configuration), so a template parameter can choose whether it exists.
@@ -131,8 +133,8 @@ export class Imdsv2Remediation extends Construct {
   public readonly functionRole?: iam.Role;
   public readonly logGroup?: LogGroup;
   public readonly remediationConfiguration?: CfnRemediationConfiguration;
-  /** The hop limit cap the roles, the document and the functions apply. */
-  public readonly maxHopLimit: number;
+  /** The hop limit cap the roles, the document and the functions apply: a number, or a CloudFormation expression when a parameter sets it. */
+  public readonly maxHopLimit: number | string;
 
   constructor(scope: Construct, id: string, props: Imdsv2RemediationProps) {
     super(scope, id);
@@ -141,9 +143,12 @@ export class Imdsv2Remediation extends Construct {
     const mode = props.mode ?? 'manual';
     if (mode !== 'documents-only' && !props.configRule) throw new Error(`${props.ruleId}: a ${mode} remediation needs the rule's configRule`);
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
-    this.maxHopLimit = inRange('maxHopLimit', props.maxHopLimit ?? 64, 1, 64);
+    const cap = props.maxHopLimit;
+    // From a parameter: the expression goes where the number would, and the document is capped as text below.
+    const capExpression = typeof cap === 'object' ? hopLimitExpression({ ...cap, whenUnset: inRange('maxHopLimit.whenUnset', cap.whenUnset, 1, 64) }) : undefined;
+    this.maxHopLimit = capExpression ?? inRange('maxHopLimit', (cap as number | undefined) ?? 64, 1, 64);
     this.documentName = documentName(props.documentNamePrefix ?? '', spec.id);
-    const source = capHopLimit(readDocument(projectRoot, spec.id), this.maxHopLimit);
+    const source = capExpression ? readDocument(projectRoot, spec.id) : capHopLimit(readDocument(projectRoot, spec.id), this.maxHopLimit as number);
     if (props.code && !spec.helper) throw new Error(`${props.ruleId}: code given, but this remediation has no helper function`);
     if (props.automaticCondition && mode !== 'automatic') throw new Error(`${props.ruleId}: automaticCondition needs mode automatic (got ${mode})`);
 
@@ -208,7 +213,7 @@ export class Imdsv2Remediation extends Construct {
       name: this.documentName,
       documentType: 'Automation',
       documentFormat: 'JSON',
-      content,
+      content: capExpression ? documentTextCappedBy(content, capExpression) : content,
       // A fixed name cannot be replaced in place: a content change becomes the new default version.
       updateMethod: 'NewVersion',
     });

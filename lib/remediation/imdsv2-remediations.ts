@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { RULE_IDS, type RuleId } from '../../lambda/rules/catalog';
 import { HELPER_ENTRIES, REMEDIATIONS } from './remediation-catalog';
 import type { StaticParameterValue } from './document-content';
+import type { HopLimitParameter } from './hop-limit-parameter';
 import { Imdsv2Remediation, type Imdsv2RemediationOptions, type RemediationMode } from './imdsv2-remediation';
 
 /** Per-rule settings that override the shared ones. */
@@ -21,7 +22,7 @@ export interface RemediationOverrides {
    * This rule's remediation hop-limit cap (see Imdsv2RemediationOptions.maxHopLimit).
    * @default - the shared `maxHopLimit`
    */
-  readonly maxHopLimit?: number;
+  readonly maxHopLimit?: number | HopLimitParameter;
 }
 
 export interface Imdsv2RemediationsProps extends Imdsv2RemediationOptions {

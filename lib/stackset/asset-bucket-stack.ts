@@ -40,7 +40,8 @@ export interface Imdsv2GuardAssetBucketStackProps {
 
 /**
  * One region's package bucket for the organization-wide deployment: `<prefix>-<region>`, holding
- * what `npm run package:stackset` writes to dist/stackset/bucket/. Lambda reads function code only
+ * what `npm run package:stackset -- --publish` uploads (the zips and the member template; functions
+ * are pinned to the S3 version each zip got here, so versioning must stay on). Lambda reads function code only
  * from a bucket in the function's own region, so the StackSet needs one per target region, and a
  * CDK stack is single-region: the app adds one of these stacks per region. Deployed with the
  * caller's credentials, no CDK bootstrap needed.
@@ -121,6 +122,6 @@ export class Imdsv2GuardAssetBucketStack extends Stack {
         'The bucket holds build output only (function zips and the member template, content-addressed and not secret), readable by the organization and writable by this account alone. Object reads can be audited with CloudTrail S3 data events; a log bucket in every region would double this stack for little gain.',
     });
 
-    new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName, description: 'Upload dist/stackset/bucket/ here (see npm run package:stackset)' });
+    new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName, description: 'npm run package:stackset -- --publish uploads the packages here' });
   }
 }

@@ -1,4 +1,4 @@
-import { Aws, CfnCondition, CfnParameter, CfnResource, CfnRule, Fn, Stack, Validations, type IResolvable } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnMapping, CfnParameter, CfnResource, CfnRule, Fn, Stack, type IResolvable } from 'aws-cdk-lib';
 import { MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
 import { CfnCodeSigningConfig, CfnFunction, Code } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -9,6 +9,7 @@ import type { Imdsv2RuleParameters } from '../imdsv2-guard-stack';
 import { Imdsv2Rule, type Imdsv2RuleOptions } from '../imdsv2-rule';
 import { HELPER_ENTRIES, Imdsv2Remediations, type Imdsv2RemediationOptions, type RemediationOverrides, type StaticParameterValue } from '../remediation';
 import { BootstrapFreeSynthesizer } from './bootstrap-free-synthesizer';
+import { checkCodeVersions, CODE_VERSIONS, helperVersionColumn, ruleVersionColumn, type CodeVersions } from './code-versions';
 import {
   ASSET_BUCKET_PREFIX,
   ASSET_BUCKET_PREFIX_PATTERN,
@@ -60,6 +61,14 @@ export interface Imdsv2GuardMemberStackProps {
    */
   readonly helperKeys: Readonly<Record<string, string>>;
   /**
+   * The S3 version id of every zip in every region's bucket (`npm run package:stackset -- --publish`
+   * records them as it uploads): region → column (`ruleVersionColumn` / `helperVersionColumn`) →
+   * version id. Each function reads `S3ObjectVersion` from the `CodeVersions` mapping by
+   * `AWS::Region`, so it runs exactly the bytes published, even if the key were written again; a
+   * stack in a region not listed fails on the lookup.
+   */
+  readonly codeVersions: CodeVersions;
+  /**
    * Function and naming settings shared by every account.
    * @default - the Imdsv2Rule defaults, with `controlIdsInName: true`
    */
@@ -100,13 +109,16 @@ export interface Imdsv2GuardMemberStackProps {
  * The imdsv2-guard member template for a service-managed StackSet, built from the same Imdsv2Rule
  * construct as the single-account stack. It is environment-agnostic and bootstrap-free: every
  * per-account or per-region choice is a CloudFormation parameter, and each function's code is read
- * from the regional bucket `<AssetBucketPrefix>-<AWS::Region>` at the key the packaging step wrote.
+ * from the regional bucket `<AssetBucketPrefix>-<AWS::Region>` at the key and S3 object version the
+ * publish step wrote (the `CodeVersions` mapping, by region).
  *
  * - `Enable<Rule>Rule` (Yes/No) sets a condition on every resource of that rule.
  * - `MaximumExecutionFrequency` sets every rule's periodic sweep.
  * - `<Rule><Parameter>` (empty = the rule's default) becomes that key of the rule's
  *   `InputParameters`; empty values are left out (AWS Config refuses blank values) with
  *   `Fn::If`, and a rule with no value set gets no `InputParameters` at all.
+ * - A rule's `<Rule>MaxHopLimit` also caps its remediation (document, roles, helper function), as
+ *   the single-account stack does; empty, the rule's default cap applies (64 when it has none).
  * - `RemediationMode` (None/Manual/Automatic) deploys the Imdsv2Remediation of every enabled
  *   rule (document, roles, helper function, remediation configuration) unless None: each of its
  *   resources carries the condition `<Rule>RemediationEnabled` (mode ≠ None and the rule enabled),
@@ -133,6 +145,7 @@ export class Imdsv2GuardMemberStack extends Stack {
     if (missing.length > 0) throw new Error(`functionKeys: no S3 key for ${missing.join(', ')}`);
     const missingHelpers = HELPER_ENTRIES.filter((e) => !props.helperKeys?.[e]);
     if (missingHelpers.length > 0) throw new Error(`helperKeys: no S3 key for ${missingHelpers.join(', ')}`);
+    checkCodeVersions(props.codeVersions, [...RULE_IDS.map(ruleVersionColumn), ...HELPER_ENTRIES.map(helperVersionColumn)]);
     const defaultRules = props.defaultRules ?? RULE_IDS;
     const unknown = [...defaultRules, ...Object.keys(props.defaultParameters ?? {})].filter((r) => !(RULE_IDS as readonly string[]).includes(r));
     if (unknown.length > 0) throw new Error(`Unknown rule id(s) ${unknown.join(', ')}; known: ${RULE_IDS.join(', ')}`);
@@ -146,11 +159,8 @@ export class Imdsv2GuardMemberStack extends Stack {
     });
     this.assetBucketName = Fn.join('-', [prefix.valueAsString, Aws.REGION]);
     const assets = Bucket.fromBucketName(this, 'AssetBucket', this.assetBucketName);
-    Validations.of(assets).acknowledge({
-      id: 'Annotation::@aws-cdk/aws-lambda:codeFromBucketObjectVersionNotSpecified',
-      reason:
-        'Keys are content-addressed (imdsv2-guard/<version>/<id>-<sha256 of index.js>.zip): new code gets a new key, which changes the template and so updates the function. An object is never overwritten with different code.',
-    });
+    const codeVersions = new CfnMapping(this, CODE_VERSIONS, { mapping: JSON.parse(JSON.stringify(props.codeVersions)) });
+    const code = (key: string, column: string) => Code.fromBucket(assets, key, codeVersions.findInMap(Aws.REGION, column));
 
     const frequency = new CfnParameter(this, FREQUENCY, {
       type: 'String',
@@ -206,16 +216,20 @@ export class Imdsv2GuardMemberStack extends Stack {
         definition,
         // A token: the parameter's AllowedValues are exactly the enum's values.
         maximumExecutionFrequency: frequency.valueAsString as MaximumExecutionFrequency,
-        code: Code.fromBucket(assets, props.functionKeys[ruleId]),
+        code: code(props.functionKeys[ruleId], ruleVersionColumn(ruleId)),
       });
       rule.configRule.inputParameters = inputParameters(this, key, inputs);
       for (const child of rule.node.findAll()) {
         if (child instanceof CfnResource) child.cfnOptions.condition = enabled;
       }
       rules[ruleId] = rule;
+      // The remediation's hop-limit cap follows the rule's: <Rule>MaxHopLimit where set, else the rule's default (64 when it has none).
+      const hop = inputs.find((i) => i.name === 'maxHopLimit');
+      const hopDefault = (definition.parameters as Record<string, ParameterSpec<unknown>>).maxHopLimit?.defaultValue;
       remediationOverrides[ruleId] = {
         condition: new CfnCondition(this, `${key}RemediationEnabled`, { expression: Fn.conditionAnd(remediationOn, enabled) }),
         parameters: props.remediationOptions?.parameters?.[ruleId],
+        maxHopLimit: hop && { parameter: hop.parameter, set: hop.set, whenUnset: typeof hopDefault === 'number' ? hopDefault : 64 },
       };
     }
     this.rules = rules as Record<RuleId, Imdsv2Rule>;
@@ -238,7 +252,7 @@ export class Imdsv2GuardMemberStack extends Stack {
       memorySize: props.ruleOptions?.memorySize,
       logRetention: props.ruleOptions?.logRetention,
       logLevel: props.ruleOptions?.logLevel,
-      helperCode: Object.fromEntries(HELPER_ENTRIES.map((e) => [e, Code.fromBucket(assets, props.helperKeys[e])])),
+      helperCode: Object.fromEntries(HELPER_ENTRIES.map((e) => [e, code(props.helperKeys[e], helperVersionColumn(e))])),
     });
 
     // Optional Lambda code signing: with a Signer profile version given, every function of this stack gets a

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { App } from 'aws-cdk-lib';
+import { Annotations, type App } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { fail, flag, integer, jsonObject, list, named, oneOf, optionalContext, text } from '../context-values';
 import { PROJECT_ROOT } from '../bundling';
@@ -117,7 +117,8 @@ export function managementConfigFromContext(node: Node, env: NodeJS.ProcessEnv =
 export interface ManagementStacks {
   /** One package bucket stack per region: the target regions and the StackSet's own. */
   readonly buckets: Readonly<Record<string, Imdsv2GuardAssetBucketStack>>;
-  readonly stackSet: Imdsv2GuardStackSetStack;
+  /** Absent until the package is published: the buckets must exist before it can be. */
+  readonly stackSet?: Imdsv2GuardStackSetStack;
 }
 
 /**
@@ -126,12 +127,14 @@ export interface ManagementStacks {
  *
  * - `Imdsv2GuardAssets-<region>`: the package bucket of each region (one stack per region, because
  *   a CDK stack is single-region and Lambda reads code only from its own region);
- * - `Imdsv2GuardStackSet`: the StackSet, reading the packaged template from dist/stackset.
+ * - `Imdsv2GuardStackSet`: the StackSet, reading the published template from dist/stackset. Until
+ *   the package is published (which needs the buckets) only the bucket stacks are added, with a
+ *   warning.
  */
 export function addManagementFromContext(app: App, template?: MemberTemplate): ManagementStacks | undefined {
   const config = managementConfigFromContext(app.node);
   if (!config) return undefined;
-  const member = template ?? MemberTemplate.fromPackage(config.packageDir);
+  const member = template ?? MemberTemplate.fromPackageIfPublished(config.packageDir);
   const buckets: Record<string, Imdsv2GuardAssetBucketStack> = {};
   for (const region of [...new Set([config.region, ...config.regions])]) {
     buckets[region] = new Imdsv2GuardAssetBucketStack(app, `${ASSET_BUCKET_STACK_PREFIX}${region}`, {
@@ -140,10 +143,18 @@ export function addManagementFromContext(app: App, template?: MemberTemplate): M
       region,
     });
   }
+  if (!member) {
+    // On the StackSet region's bucket stack: app-level annotations reach no stack artifact.
+    Annotations.of(buckets[config.region]).addWarningV2(
+      'imdsv2-guard:unpublished',
+      `${config.packageDir} is packaged but not published: only the package buckets are in the app. Deploy them, then publish (npm run package:stackset -- --publish), and ${STACKSET_STACK_NAME} is added.`,
+    );
+    return { buckets };
+  }
   const { enabled: _enabled, organizationId: _organizationId, packageDir: _packageDir, ...stackSetProps } = config;
   const stackSet = new Imdsv2GuardStackSetStack(app, STACKSET_STACK_NAME, { ...stackSetProps, template: member });
-  // Ordering only: `cdk deploy Imdsv2GuardStackSet` creates missing buckets first. The packages
-  // must still be uploaded between the two (see docs/organization.md).
+  // Ordering only: `cdk deploy Imdsv2GuardStackSet` creates missing buckets first (the template it
+  // reads was published to them, so they exist by then).
   for (const bucket of Object.values(buckets)) stackSet.addStackDependency(bucket);
   return { buckets, stackSet };
 }

@@ -97,6 +97,8 @@ export class Imdsv2GuardStackSetStack extends Stack {
     if (ASSET_BUCKET_PREFIX in given) throw new Error(`parameters: ${ASSET_BUCKET_PREFIX} is set from assetBucketPrefix`);
     const parameters = { [ASSET_BUCKET_PREFIX]: props.assetBucketPrefix, ...given };
     props.template.validate(parameters);
+    // The StackSet region's bucket holds the template; every target region's holds the zips the template pins.
+    props.template.checkPublished([...new Set([props.region, ...props.regions])]);
 
     this.templateUrl = `https://${assetBucketName(props.assetBucketPrefix, Aws.REGION)}.s3.${Aws.REGION}.${Aws.URL_SUFFIX}/${props.template.key}`;
     this.stackSet = new CfnStackSet(this, 'StackSet', {

@@ -7,23 +7,26 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { RULE_IDS, type RuleId } from '../../lambda/rules/catalog';
 import { PROJECT_ROOT } from '../bundling';
 import { configFromContext, CONTEXT_KEYS, longestRuleName } from '../context';
+import { checkContextKeys } from '../context-keys';
 import { fail } from '../context-values';
 import { assetBucketPrefixProblem, regionProblem, ruleNamePrefixProblem } from '../naming';
 import { HELPER_ENTRIES, type Imdsv2RemediationsSettings } from '../remediation';
 import { Imdsv2GuardMemberStack, type MemberRemediationMode, type MemberRemediationOptions } from './imdsv2-guard-member-stack';
+import type { CodeVersions } from './code-versions';
 import { zip } from './zip';
 
 /**
  * The packaging step of the organization-wide deployment (`npm run package:stackset`): the rule
  * bundles `npm run build` wrote to dist/lambda/<id>/index.js and the remediation helper bundles it
- * wrote to dist/lambda/remediation/<entry>/index.js, zipped, and the member template synthesized
- * with their S3 keys, all under one directory (default dist/stackset):
+ * wrote to dist/lambda/remediation/<entry>/index.js, zipped, under one directory (default
+ * dist/stackset):
  *
- * - `imdsv2-guard-member.template.json`: the member template, compact JSON (also deployed as a plain
- *   stack in the management account, which a service-managed StackSet never targets);
- * - `bucket/`: exactly what goes into every regional bucket `<prefix>-<region>` (zips and template);
- * - `manifest.json`: rule id → key, sha256 of index.js and of the zip; the same per helper entry;
- *   the template's key and hash.
+ * - `bucket/`: the zips at their keys, as the publish step uploads them to every `<prefix>-<region>`;
+ * - `manifest.json`: rule id → key, sha256 of index.js and of the zip; the same per helper entry.
+ *
+ * The member template needs the S3 version id each upload gets, so it is written by the publish step
+ * (publish.ts), which adds `imdsv2-guard-member.template.json`, the template's key and the versions
+ * to the manifest.
  *
  * Keys are content-addressed (`imdsv2-guard/<version>/<id>-<sha256(index.js):12>.zip`, helpers
  * `imdsv2-guard/<version>/remediation/<entry>-<sha256(index.js):12>.zip`), so a
@@ -59,7 +62,10 @@ export interface PackagedTemplate {
 export interface StackSetManifest {
   /** The imdsv2-guard version (package.json): the second part of every key. */
   readonly version: string;
-  readonly template: PackagedTemplate;
+  /** Written by the publish step: the member template, which names the versions below. */
+  readonly template?: PackagedTemplate;
+  /** Written by the publish step: region → mapping column → S3 version id of each zip. */
+  readonly codeVersions?: CodeVersions;
   readonly functions: Readonly<Record<RuleId, PackagedFunction>>;
   /** The remediation helper functions, by entry (the folder under lambda/remediation/). */
   readonly helpers: Readonly<Record<string, PackagedFunction>>;
@@ -70,12 +76,6 @@ export interface PackageOptions {
   readonly outDir?: string;
   /** Where `npm run build` wrote the bundles (rules at <id>/index.js, helpers at remediation/<entry>/index.js). @default <repository>/dist/lambda */
   readonly lambdaDir?: string;
-  /**
-   * CDK context for the member template's fixed settings and parameter defaults (runtime,
-   * architecture, memory, log retention and level, rule name prefix, rules, frequency, parameters).
-   * @default - cdk.json's context
-   */
-  readonly context?: Readonly<Record<string, unknown>>;
   /** @default - package.json's version */
   readonly version?: string;
 }
@@ -102,7 +102,7 @@ export function cdkJsonContext(root = PROJECT_ROOT): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(root, 'cdk.json'), 'utf8')).context ?? {};
 }
 
-/** Packages the member template and the function zips; returns the manifest it wrote. */
+/** Packages the function zips; returns the manifest it wrote (no template yet: see publish.ts). */
 export function packageStackSet(options: PackageOptions = {}): StackSetManifest {
   const outDir = path.resolve(options.outDir ?? path.join(PROJECT_ROOT, 'dist', 'stackset'));
   const lambdaDir = path.resolve(options.lambdaDir ?? path.join(PROJECT_ROOT, 'dist', 'lambda'));
@@ -126,28 +126,19 @@ export function packageStackSet(options: PackageOptions = {}): StackSetManifest 
   for (const ruleId of RULE_IDS) functions[ruleId] = packageBundle(path.join(lambdaDir, ruleId, 'index.js'), (h) => functionKey(version, ruleId, h));
   const helpers: Record<string, PackagedFunction> = {};
   for (const entry of HELPER_ENTRIES) helpers[entry] = packageBundle(path.join(lambdaDir, 'remediation', entry, 'index.js'), (h) => helperKey(version, entry, h));
-  const functionKeys = Object.fromEntries(RULE_IDS.map((r) => [r, functions[r]!.key])) as Record<RuleId, string>;
-  const helperKeys = Object.fromEntries(HELPER_ENTRIES.map((e) => [e, helpers[e].key]));
-
-  const template = synthMemberTemplate(functionKeys, options.context ?? cdkJsonContext(), version, helperKeys);
-  const templateSha256 = sha256(template);
-  const key = templateKey(version, templateSha256);
-  write(path.join(outDir, TEMPLATE_FILE), template);
-  write(path.join(outDir, BUCKET_DIR, key), template);
-
-  const manifest: StackSetManifest = {
-    version,
-    template: { file: TEMPLATE_FILE, key, sha256: templateSha256, bytes: template.length },
-    functions: functions as Record<RuleId, PackagedFunction>,
-    helpers,
-  };
-  write(path.join(outDir, MANIFEST_FILE), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+  const manifest: StackSetManifest = { version, functions: functions as Record<RuleId, PackagedFunction>, helpers };
+  writeManifest(outDir, manifest);
   return manifest;
+}
+
+/** Writes manifest.json (packaging, then publishing, which adds the template and the versions). */
+export function writeManifest(dir: string, manifest: StackSetManifest): void {
+  write(path.join(dir, MANIFEST_FILE), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
 }
 
 /**
  * Synthesizes the member template in an app of its own, with the cdk-nag AWS Solutions pack as
- * `cdk synth` has it: an unacknowledged finding fails packaging. Returns the template as compact
+ * `cdk synth` has it: an unacknowledged finding fails publishing. Returns the template as compact
  * JSON, about 30% smaller than CDK's indented output. With the remediation resources (the SSM
  * documents are inline content) it is over the 51,200 bytes CloudFormation accepts inline, so a
  * plain `aws cloudformation deploy` of it needs `--s3-bucket`; the StackSet reads it by TemplateURL.
@@ -157,10 +148,13 @@ export function synthMemberTemplate(
   context: Readonly<Record<string, unknown>>,
   version: string,
   helperKeys: Readonly<Record<string, string>>,
+  codeVersions: CodeVersions,
 ): Buffer {
   const outdir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-member-'));
   try {
     const app = new App({ outdir, context: { ...context } });
+    // A mistyped imdsv2-guard:* key fails here as it does in `cdk synth`, naming the closest key.
+    checkContextKeys(app.node);
     const { props } = configFromContext(app.node);
     // The member template always names rules with their control ids: the prefix must leave room for them.
     const prefixProblem = ruleNamePrefixProblem(props.ruleNamePrefix ?? '', longestRuleName(true));
@@ -169,6 +163,7 @@ export function synthMemberTemplate(
     const stack = new Imdsv2GuardMemberStack(app, 'Imdsv2GuardMember', {
       functionKeys,
       helperKeys,
+      codeVersions,
       description: `imdsv2-guard ${version} StackSet member: AWS Config custom rules that enforce EC2 IMDSv2`,
       ruleOptions: {
         runtime: props.runtime,
@@ -224,16 +219,24 @@ function memberRemediation(settings: Imdsv2RemediationsSettings | undefined): { 
   };
 }
 
-/** Reads what `packageStackSet` wrote, checking the files still match their hashes. */
-export function readPackage(dir: string): { manifest: StackSetManifest; template: Record<string, any> } {
+/** Reads what `packageStackSet` wrote (zips and manifest), before publishing. */
+export function readManifest(dir: string): StackSetManifest {
   const manifestFile = path.join(dir, MANIFEST_FILE);
   if (!existsSync(manifestFile)) throw new Error(`${manifestFile} does not exist: run \`npm run package:stackset\` first`);
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as StackSetManifest;
+  return JSON.parse(readFileSync(manifestFile, 'utf8')) as StackSetManifest;
+}
+
+/** Reads what the publish step wrote, checking the template still matches its hash. */
+export function readPackage(dir: string): { manifest: StackSetManifest & { template: PackagedTemplate }; template: Record<string, any> } {
+  const manifest = readManifest(dir);
+  if (!manifest.template) {
+    throw new Error(`${path.join(dir, MANIFEST_FILE)} has no member template yet: publish the package first (\`npm run package:stackset -- --publish --regions … --bucket-prefix …\`)`);
+  }
   const body = readFileSync(path.join(dir, manifest.template.file));
   if (sha256(body) !== manifest.template.sha256) {
     throw new Error(`${path.join(dir, manifest.template.file)} changed since it was packaged: run \`npm run package:stackset\` again`);
   }
-  return { manifest, template: JSON.parse(body.toString('utf8')) };
+  return { manifest: manifest as StackSetManifest & { template: PackagedTemplate }, template: JSON.parse(body.toString('utf8')) };
 }
 
 /**
@@ -254,12 +257,6 @@ export function checkPackageTargets(prefix: string | undefined, regions: readonl
 /** The bucket a region's stacks read: `<prefix>-<region>`. */
 export function assetBucketName(prefix: string, region: string): string {
   return `${prefix}-${region}`;
-}
-
-/** One `aws s3 cp` per region, copying the package's bucket/ directory to that region's bucket. */
-export function uploadCommands(dir: string, prefix: string, regions: readonly string[]): string[] {
-  const source = path.join(dir, BUCKET_DIR);
-  return regions.map((region) => `aws s3 cp ${shellQuote(`${source}${path.sep}`)} s3://${assetBucketName(prefix, region)}/ --recursive --region ${region}`);
 }
 
 /** The most bytes CloudFormation accepts as an inline TemplateBody (`--template-file` without `--s3-bucket`). */

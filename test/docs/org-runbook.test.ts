@@ -12,7 +12,7 @@ import { addManagementFromContext, managementConfigFromContext } from '../../lib
 import { MemberTemplate } from '../../lib/stackset/member-template';
 import { CDK_JSON_CONTEXT, REPO_ROOT, SKIP_BUNDLING } from '../lib/support';
 import { awsCliAccepts, words } from '../support/aws-cli';
-import { FAKE_HELPER_KEYS, FAKE_KEYS } from '../stackset/support';
+import { FAKE_CODE_VERSIONS, FAKE_HELPER_KEYS, FAKE_KEYS } from '../stackset/support';
 import { sectionOf } from './markdown';
 
 /**
@@ -164,7 +164,7 @@ test('every `npx imdsv2-guard` command parses', () => {
 /** The member template as packaging produces it (placeholder keys), for the management stacks. */
 const memberTemplate = (() => {
   const app = new App({ context: CDK_JSON_CONTEXT });
-  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS });
+  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS, codeVersions: FAKE_CODE_VERSIONS });
   return MemberTemplate.fromTemplate('imdsv2-guard/0.1.0/imdsv2-guard-member-0123456789ab.template.json', Template.fromStack(stack).toJSON());
 })();
 

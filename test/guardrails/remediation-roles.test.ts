@@ -11,7 +11,7 @@ import { SID } from '../../lib/guardrails/policies';
 import { Imdsv2GuardStack } from '../../lib/imdsv2-guard-stack';
 import { REMEDIATIONS, remediationRoleName } from '../../lib/remediation';
 import { Imdsv2GuardMemberStack } from '../../lib/stackset/imdsv2-guard-member-stack';
-import { FAKE_HELPER_KEYS, FAKE_KEYS } from '../stackset/support';
+import { FAKE_CODE_VERSIONS, FAKE_HELPER_KEYS, FAKE_KEYS } from '../stackset/support';
 import { evaluate, FULL_AWS_ACCESS, wildcardMatch, type Statement } from './policy-evaluator';
 import { roleSession, synthGuardrails } from './synth';
 
@@ -37,7 +37,7 @@ function roleNames(template: Record<string, any>, region: string): string[] {
 const templates = (() => {
   const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   const guard = new Imdsv2GuardStack(app, 'Guard', { remediation: { mode: 'manual' } });
-  const member = new Imdsv2GuardMemberStack(new App(), 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS });
+  const member = new Imdsv2GuardMemberStack(new App(), 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS, codeVersions: FAKE_CODE_VERSIONS });
   return { 'detection stack with remediation': Template.fromStack(guard).toJSON(), 'StackSet member template': Template.fromStack(member).toJSON() };
 })();
 

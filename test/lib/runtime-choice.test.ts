@@ -3,7 +3,7 @@ import { RULE_IDS } from '../../lambda/rules/catalog';
 import { configureApp } from '../../lib/guard-app';
 import { HELPER_ENTRIES } from '../../lib/remediation';
 import { synthMemberTemplate } from '../../lib/stackset/package';
-import { CDK_JSON_CONTEXT, FAKE_HELPER_KEYS, FAKE_KEYS } from '../stackset/support';
+import { CDK_JSON_CONTEXT, FAKE_CODE_VERSIONS, FAKE_HELPER_KEYS, FAKE_KEYS } from '../stackset/support';
 import { testApp } from './support';
 
 /** The Runtime of every AWS::Lambda::Function of a template, by logical id. */
@@ -30,7 +30,7 @@ describe('the functions\' runtime: Node.js 24 by default, Node.js 22 on request'
     ['cdk.json', {}, 'nodejs24.x'],
     ['imdsv2-guard:runtime=nodejs22.x', { 'imdsv2-guard:runtime': 'nodejs22.x' }, 'nodejs22.x'],
   ])('Compliance: the StackSet member template, %s %j: every rule and helper function runs %s', (_name, context, expected) => {
-    const template = JSON.parse(synthMemberTemplate(FAKE_KEYS, { ...CDK_JSON_CONTEXT, ...context }, 'test', FAKE_HELPER_KEYS).toString('utf8'));
+    const template = JSON.parse(synthMemberTemplate(FAKE_KEYS, { ...CDK_JSON_CONTEXT, ...context }, 'test', FAKE_HELPER_KEYS, FAKE_CODE_VERSIONS).toString('utf8'));
     expect(runtimes(template)).toEqual(Array.from({ length: FUNCTIONS }, () => expected));
   });
 });

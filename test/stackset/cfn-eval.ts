@@ -1,10 +1,15 @@
 /**
  * A small evaluator of the CloudFormation intrinsics the member template uses (Ref, Fn::If,
- * Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition, Fn::Join; AWS::NoValue removes the key), so
+ * Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition, Fn::Join, Fn::FindInMap; AWS::NoValue removes the key), so
  * tests can see what a stack instance gets for given parameter values. Resources and attributes
  * it cannot know resolve to placeholders such as `<Ref:LogicalId>`.
  */
-export type Template = { Parameters?: Record<string, { Default?: string; [key: string]: unknown }>; Conditions?: Record<string, unknown>; Resources: Record<string, any> };
+export type Template = {
+  Parameters?: Record<string, { Default?: string; [key: string]: unknown }>;
+  Conditions?: Record<string, unknown>;
+  Mappings?: Record<string, Record<string, Record<string, unknown>>>;
+  Resources: Record<string, any>;
+};
 
 const NO_VALUE = Symbol('AWS::NoValue');
 
@@ -81,6 +86,13 @@ export class Evaluator {
         case 'Fn::Join': {
           const [sep, parts] = arg as [string, unknown[]];
           return (this.value(parts) as unknown[]).map(String).join(sep);
+        }
+        case 'Fn::FindInMap': {
+          // Like CloudFormation, a key the mapping lacks fails the stack (there is no default here).
+          const [map, top, second] = (arg as unknown[]).map((x) => this.value(x)) as [string, string, string];
+          const found = this.template.Mappings?.[map]?.[top]?.[second];
+          if (found === undefined) throw new Error(`Fn::FindInMap: mapping ${map} has no ${top}/${second}`);
+          return found;
         }
         case 'Fn::GetAtt':
           return `<GetAtt:${(arg as string[]).join('.')}>`;

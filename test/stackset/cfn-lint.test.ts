@@ -5,14 +5,18 @@ import * as path from 'node:path';
 import { MANAGEMENT_CONTEXT_KEYS as K } from '../../lib/stackset/management-context';
 import { TEMPLATE_FILE } from '../../lib/stackset/package';
 import { SKIP_BUNDLING } from '../lib/support';
-import { CDK_JSON_CONTEXT, cfnLint, packageIntoTemp, REPO_ROOT } from './support';
+import { CDK_JSON_CONTEXT, cfnLint, publishIntoTemp, REPO_ROOT } from './support';
 
 /**
- * The chain a user runs, offline: package, then synthesize bin/app.ts with the management context
+ * The chain a user runs, offline: package, publish (to in-memory buckets), then synthesize bin/app.ts with the management context
  * reading that package, exactly as `cdk synth` runs the app (no AWS credentials or region).
  */
-describe('the packaged member template and the management templates bin/app.ts synthesizes from it', () => {
-  const { dir, manifest } = packageIntoTemp();
+describe('the published member template and the management templates bin/app.ts synthesizes from it', () => {
+  let dir: string;
+  let manifest: Awaited<ReturnType<typeof publishIntoTemp>>['manifest'];
+  beforeAll(async () => {
+    ({ dir, manifest } = await publishIntoTemp());
+  }, 300_000);
   const outdir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-mgmt-synth-'));
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { configureApp } from '../../lib/guard-app';
 import { Imdsv2GuardAssetBucketStack } from '../../lib/stackset/asset-bucket-stack';
@@ -7,9 +10,10 @@ import { Imdsv2GuardMemberStack } from '../../lib/stackset/imdsv2-guard-member-s
 import { addManagementFromContext, MANAGEMENT_CONTEXT_KEYS as K, managementConfigFromContext } from '../../lib/stackset/management-context';
 import { Imdsv2GuardStackSetStack, type Imdsv2GuardStackSetStackProps } from '../../lib/stackset/management-stack';
 import { MemberTemplate } from '../../lib/stackset/member-template';
+import { MANIFEST_FILE } from '../../lib/stackset/package';
 import { testApp } from '../lib/support';
 import { Evaluator, type Template as CfnTemplate } from './cfn-eval';
-import { CDK_JSON_CONTEXT, FAKE_HELPER_KEYS, FAKE_KEYS } from './support';
+import { CDK_JSON_CONTEXT, FAKE_CODE_VERSIONS, FAKE_HELPER_KEYS, FAKE_KEYS } from './support';
 
 const ORG = 'o-a1b2c3d4e5';
 const OUS = ['ou-ab12-cdefgh34', 'ou-ab12-ijklmn56'];
@@ -18,7 +22,7 @@ const TEMPLATE_KEY = 'imdsv2-guard/0.1.0/imdsv2-guard-member-0123456789ab.templa
 /** The member template as packaging produces it (placeholder keys). */
 const memberTemplate = (() => {
   const app = new App({ context: CDK_JSON_CONTEXT });
-  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS });
+  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS, codeVersions: FAKE_CODE_VERSIONS });
   return MemberTemplate.fromTemplate(TEMPLATE_KEY, Template.fromStack(stack).toJSON());
 })();
 
@@ -222,9 +226,9 @@ describe('the management stacks in the app (bin/app.ts, -c imdsv2-guard:manageme
       ['Imdsv2GuardAssets-eu-west-1', 'eu-west-1'],
       ['Imdsv2GuardAssets-ap-southeast-2', 'ap-southeast-2'],
     ]);
-    expect(added.stackSet.region).toBe('us-east-1');
-    expect(added.stackSet.dependencies.map((d) => d.stackName).sort()).toEqual(Object.values(added.buckets).map((s) => s.stackName).sort());
-    Template.fromStack(added.stackSet).hasResourceProperties('AWS::CloudFormation::StackSet', {
+    expect(added.stackSet!.region).toBe('us-east-1');
+    expect(added.stackSet!.dependencies.map((d) => d.stackName).sort()).toEqual(Object.values(added.buckets).map((s) => s.stackName).sort());
+    Template.fromStack(added.stackSet!).hasResourceProperties('AWS::CloudFormation::StackSet', {
       StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: OUS }, Regions: ['eu-west-1', 'ap-southeast-2'] }],
       Parameters: [
         { ParameterKey: 'AssetBucketPrefix', ParameterValue: 'acme-imdsv2-guard' },
@@ -261,6 +265,28 @@ describe('the management stacks in the app (bin/app.ts, -c imdsv2-guard:manageme
     const app = new App({ context: { ...context, [key]: value } });
     expect(() => managementConfigFromContext(app.node)).toThrow(`Context "${key}": `);
     expect(() => managementConfigFromContext(app.node)).toThrow(message);
+  });
+
+  test('packaged but not published: only the bucket stacks (publishing needs them), with a warning naming the next step', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-unpublished-'));
+    try {
+      writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ version: '0.1.0', functions: {}, helpers: {} }));
+      const app = testApp({ ...context, [K.packageDir]: dir });
+      configureApp(app);
+      const added = addManagementFromContext(app)!;
+      expect(added.stackSet).toBeUndefined();
+      expect(app.node.children.map((c) => c.node.id)).toEqual(['Imdsv2Guard', 'Imdsv2GuardAssets-us-east-1', 'Imdsv2GuardAssets-eu-west-1', 'Imdsv2GuardAssets-ap-southeast-2']);
+      Annotations.fromStack(added.buckets['us-east-1']).hasWarning('*', Match.stringLikeRegexp('is packaged but not published: only the package buckets are in the app'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a StackSet region the code was not published to is refused at synth', () => {
+    expect(() => stackSet({ regions: ['eu-west-1', 'eu-central-1'] })).toThrow(
+      /the member template's code is not published in eu-central-1 \(published: us-east-1, eu-west-1, ap-southeast-2\): run `npm run package:stackset -- --publish` with every region/,
+    );
+    expect(() => stackSet({ region: 'sa-east-1', regions: ['eu-west-1'] })).toThrow(/not published in sa-east-1 /);
   });
 
   test('without a package the app says to run npm run package:stackset', () => {

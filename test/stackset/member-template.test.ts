@@ -1,4 +1,5 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MaximumExecutionFrequency } from 'aws-cdk-lib/aws-config';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
@@ -7,17 +8,19 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseParameters, type ParameterSpec } from '../../lambda/kit/parameters';
 import { RULE_IDS, RULES, type RuleId } from '../../lambda/rules/catalog';
 import { Imdsv2GuardStack } from '../../lib/imdsv2-guard-stack';
-import { HELPER_ENTRIES, REMEDIATIONS } from '../../lib/remediation';
+import { HELPER_ENTRIES, readDocument, REMEDIATIONS } from '../../lib/remediation';
+import { capHopLimit } from '../../lib/remediation/document-content';
 import { Imdsv2GuardMemberStack, type Imdsv2GuardMemberStackProps } from '../../lib/stackset/imdsv2-guard-member-stack';
 import { enableParameterName, ruleKey, ruleParameterName } from '../../lib/stackset/member-parameters';
 import { deployCommands, INLINE_TEMPLATE_LIMIT, synthMemberTemplate } from '../../lib/stackset/package';
 import { actionsOf, statementsOf, testApp } from '../lib/support';
 import { Evaluator, type Template as CfnTemplate } from './cfn-eval';
-import { CDK_JSON_CONTEXT, FAKE_HELPER_KEYS, FAKE_KEYS } from './support';
+import { helperVersionColumn, ruleVersionColumn } from '../../lib/stackset/code-versions';
+import { CDK_JSON_CONTEXT, FAKE_CODE_VERSIONS, REPO_ROOT, FAKE_HELPER_KEYS, FAKE_KEYS } from './support';
 
 function member(props: Partial<Imdsv2GuardMemberStackProps> = {}) {
   const app = new App({ context: CDK_JSON_CONTEXT });
-  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS, ...props });
+  const stack = new Imdsv2GuardMemberStack(app, 'Member', { functionKeys: FAKE_KEYS, helperKeys: FAKE_HELPER_KEYS, codeVersions: FAKE_CODE_VERSIONS, ...props });
   return { app, stack, template: Template.fromStack(stack).toJSON() as MemberTemplateJson };
 }
 
@@ -40,8 +43,18 @@ function remediationResourcesOf(stack: Imdsv2GuardMemberStack, ruleId: RuleId): 
     .map((c) => stack.getLogicalId(c));
 }
 
+/**
+ * A remediation document as a stack instance gets it: the member template writes documents as text
+ * (the hop-limit cap is spliced in as a number), so it is resolved for the given parameters and parsed.
+ */
+function documentOf(t: CfnTemplate, logicalId: string, parameters: Record<string, string> = {}): { parameters: Record<string, unknown>; mainSteps: unknown } {
+  const content = t.Resources[logicalId].Properties.Content;
+  if (typeof content === 'object' && !('Fn::Join' in content)) return content;
+  return JSON.parse(new Evaluator(t, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', ...parameters } }).property(logicalId, 'Content') as string);
+}
+
 /** synthMemberTemplate with the placeholder keys, parsed. */
-const synthJson = (context: Record<string, unknown>) => JSON.parse(synthMemberTemplate(FAKE_KEYS, context, 'test', FAKE_HELPER_KEYS).toString('utf8'));
+const synthJson = (context: Record<string, unknown>) => JSON.parse(synthMemberTemplate(FAKE_KEYS, context, 'test', FAKE_HELPER_KEYS, FAKE_CODE_VERSIONS).toString('utf8'));
 
 type MemberTemplateJson = CfnTemplate & { Parameters: Record<string, any>; Rules: Record<string, any> };
 
@@ -72,7 +85,7 @@ describe('the StackSet member template', () => {
     expect(assembly.artifacts.filter((a) => a instanceof AssetManifestArtifact)).toEqual([]);
   });
 
-  test('every function, rule or remediation helper, reads its code from <AssetBucketPrefix>-<AWS::Region> at the key packaging gave it', () => {
+  test('every function, rule or remediation helper, reads its code from <AssetBucketPrefix>-<AWS::Region> at the key packaging gave it and the S3 version published in that region', () => {
     const functions = byType(template, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(RULE_IDS.length + HELPER_ENTRIES.length);
     const keys: Record<string, string> = { ...FAKE_KEYS, ...FAKE_HELPER_KEYS };
@@ -80,12 +93,20 @@ describe('the StackSet member template', () => {
     const deployed = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Manual' }, region: 'ap-southeast-2' });
     for (const [id, fn] of functions) {
       const name = fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as string;
+      const column = (RULE_IDS as readonly string[]).includes(name) ? ruleVersionColumn(name) : helperVersionColumn(name);
       expect(fn.Properties.Code).toEqual({
         S3Bucket: { 'Fn::Join': ['-', [{ Ref: 'AssetBucketPrefix' }, { Ref: 'AWS::Region' }]] },
         S3Key: keys[name],
+        S3ObjectVersion: { 'Fn::FindInMap': ['CodeVersions', { Ref: 'AWS::Region' }, column] },
       });
       expect(fn.Properties.Handler).toBe('index.handler');
-      expect({ name, code: deployed.property(id, 'Code') }).toEqual({ name, code: { S3Bucket: 'acme-imdsv2-guard-ap-southeast-2', S3Key: keys[name] } });
+      expect({ name, code: deployed.property(id, 'Code') }).toEqual({
+        name,
+        code: { S3Bucket: 'acme-imdsv2-guard-ap-southeast-2', S3Key: keys[name], S3ObjectVersion: FAKE_CODE_VERSIONS['ap-southeast-2'][column] },
+      });
+      expect(() => new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Manual' }, region: 'sa-east-1' }).property(id, 'Code')).toThrow(
+        /Fn::FindInMap: mapping CodeVersions has no sa-east-1\//,
+      );
     }
     // Each helper is the one its rule's document invokes.
     for (const ruleId of RULE_IDS) {
@@ -250,7 +271,7 @@ describe('the StackSet member template', () => {
         .sort(),
       automation: actionsOf(statementsOf(t, s.getLogicalId(r.automationRole.node.defaultChild as CfnResource))),
       helper: r.functionRole ? actionsOf(statementsOf(t, s.getLogicalId(r.functionRole.node.defaultChild as CfnResource))) : [],
-      document: JSON.stringify(Object.keys(t.toJSON().Resources[s.getLogicalId(r.document)].Properties.Content.parameters)),
+      document: JSON.stringify(Object.keys(documentOf(t.toJSON() as CfnTemplate, s.getLogicalId(r.document)).parameters)),
     });
     for (const ruleId of RULE_IDS) {
       expect({ ruleId, ...shape(stack, memberTemplate, stack.remediations.remediations[ruleId]!) }).toEqual({
@@ -258,6 +279,47 @@ describe('the StackSet member template', () => {
         ...shape(single, singleTemplate, single.remediation!.remediations[ruleId]!),
       });
     }
+  });
+
+  test('each rule\'s <Rule>MaxHopLimit caps its remediation: document branch and lowering value, roles\' conditions, helper environment; unset, the rule default or 64', () => {
+    const source = (ruleId: RuleId) => readDocument(REPO_ROOT, ruleId);
+    // What a stack instance gets, for one rule, with the given parameters.
+    const deployed = (ruleId: RuleId, parameters: Record<string, string>) => {
+      const r = stack.remediations.remediations[ruleId]!;
+      const e = new Evaluator(template, { parameters: { AssetBucketPrefix: 'acme-imdsv2-guard', RemediationMode: 'Manual', ...parameters } });
+      const id = (c: Construct) => stack.getLogicalId(c.node.defaultChild as CfnResource);
+      return {
+        document: documentOf(template, stack.getLogicalId(r.document), parameters),
+        automation: JSON.stringify(e.property(id(r.automationRole), 'Policies')),
+        helperPolicy: r.functionRole ? JSON.stringify(e.property(id(r.functionRole), 'Policies')) : '',
+        env: r.function ? (e.property(id(r.function), 'Environment') as { Variables: Record<string, string> }).Variables.IMDSV2_GUARD_MAX_HOP_LIMIT : undefined,
+      };
+    };
+    for (const [value, cap] of [['2', 2], ['', 64]] as const) {
+      const d = deployed('imdsv2-instance', { InstanceMaxHopLimit: value });
+      // The branch that lowers a hop limit above the cap, and the value it sends, are the cap (numbers, as SSM requires).
+      expect(d.document.mainSteps).toEqual(capHopLimit(source('imdsv2-instance'), cap).mainSteps);
+      expect(JSON.stringify(d.document.mainSteps)).toContain(`"NumericGreater":${cap}`);
+      expect(d.automation).toContain(`"NumericLessThanEquals":{"ec2:Attribute/HttpPutResponseHopLimit":"${cap}"}`);
+      expect(d.env).toBe(String(cap));
+    }
+    // Launch configurations: the rule's default maximum is 1, and so is the remediation's when the parameter is empty.
+    for (const [value, cap] of [['3', 3], ['', 1]] as const) {
+      const d = deployed('imdsv2-launch-configuration', { LaunchConfigurationMaxHopLimit: value });
+      expect(d.env).toBe(String(cap));
+      expect(d.helperPolicy).toContain(`"NumericGreaterThan":{"ec2:MetadataHttpPutResponseHopLimit":"${cap}"}`);
+    }
+    for (const [value, cap] of [['2', 2], ['', 64]] as const) {
+      expect(deployed('imdsv2-account-defaults', { AccountDefaultsMaxHopLimit: value }).automation).toContain(`"${cap}"`);
+      expect(deployed('imdsv2-launch-template', { LaunchTemplateMaxHopLimit: value }).env).toBe(String(cap));
+      expect(deployed('imdsv2-auto-scaling-group', { AutoScalingGroupMaxHopLimit: value }).env).toBe(String(cap));
+    }
+  });
+
+  test('a region missing a version for any zip, or no region at all, is refused at synth', () => {
+    const { RuleInstance: _dropped, ...rest } = FAKE_CODE_VERSIONS['eu-west-1'];
+    expect(() => member({ codeVersions: { ...FAKE_CODE_VERSIONS, 'eu-west-1': rest } })).toThrow('codeVersions: eu-west-1 has no S3 version for RuleInstance');
+    expect(() => member({ codeVersions: {} })).toThrow(/codeVersions: no region/);
   });
 
   test('a stack with every rule disabled is refused with a clear message', () => {
@@ -311,7 +373,7 @@ describe('the StackSet member template', () => {
 
 describe('the packaged member template (settings and defaults from the CDK context)', () => {
   test('is over CloudFormation\'s 51,200-byte inline limit (the SSM documents are inline), so the printed deploy uploads it; far under the 1 MB of a TemplateURL', () => {
-    const bytes = synthMemberTemplate(FAKE_KEYS, CDK_JSON_CONTEXT, 'test', FAKE_HELPER_KEYS).length;
+    const bytes = synthMemberTemplate(FAKE_KEYS, CDK_JSON_CONTEXT, 'test', FAKE_HELPER_KEYS, FAKE_CODE_VERSIONS).length;
     expect(bytes).toBeGreaterThan(INLINE_TEMPLATE_LIMIT);
     expect(bytes).toBeLessThan(100_000);
     expect(deployCommands('dist/stackset', 'acme-imdsv2-guard', ['eu-west-1'], bytes)).toEqual([

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RULE_IDS } from '../../lambda/rules/catalog';
 import { HELPER_ENTRIES } from '../../lib/remediation';
+import { CODE_VERSIONS, helperVersionColumn, ruleVersionColumn } from '../../lib/stackset/code-versions';
 import { BUCKET_DIR, functionKey, helperKey, MANIFEST_FILE, packageStackSet, readPackage, sha256, TEMPLATE_FILE, templateKey } from '../../lib/stackset/package';
+import { publishStackSet } from '../../lib/stackset/publish';
 import { zip } from '../../lib/stackset/zip';
-import { LAMBDA_DIR, packageIntoTemp, readZipWithPython, REPO_ROOT } from './support';
+import { CDK_JSON_CONTEXT, LAMBDA_DIR, memoryPackageStore, packageIntoTemp, publishIntoTemp, readZipWithPython, REPO_ROOT } from './support';
 
 /** Every file below a directory, relative, `/`-separated. */
 function files(dir: string, base = dir): string[] {
@@ -58,27 +60,12 @@ describe('npm run package:stackset', () => {
     }
   });
 
-  test('bucket/ mirrors the bucket: the five rule zips, the helper zips and the template, at their keys, nothing else', () => {
-    expect(files(path.join(dir, BUCKET_DIR)).sort()).toEqual(
-      [...RULE_IDS.map((r) => manifest.functions[r].key), ...HELPER_ENTRIES.map((e) => manifest.helpers[e].key), manifest.template.key].sort(),
-    );
+  test('bucket/ holds the five rule zips and the helper zips at their keys, nothing else; no template before publishing', () => {
+    expect(files(path.join(dir, BUCKET_DIR)).sort()).toEqual([...RULE_IDS.map((r) => manifest.functions[r].key), ...HELPER_ENTRIES.map((e) => manifest.helpers[e].key)].sort());
     expect(Object.keys(manifest.helpers).sort()).toEqual([...HELPER_ENTRIES].sort());
-    expect(readdirSync(dir).sort()).toEqual([BUCKET_DIR, MANIFEST_FILE, TEMPLATE_FILE].sort());
-  });
-
-  test('the template is the one uploaded for TemplateURL, content-addressed, and names each zip by its manifest key', () => {
-    const body = readFileSync(path.join(dir, TEMPLATE_FILE));
-    expect(readFileSync(path.join(dir, BUCKET_DIR, manifest.template.key)).equals(body)).toBe(true);
-    expect(manifest.template).toEqual({ file: TEMPLATE_FILE, key: templateKey(version, sha256(body)), sha256: sha256(body), bytes: body.length });
-    const template = JSON.parse(body.toString('utf8'));
-    const keys = Object.values(template.Resources as Record<string, any>)
-      .filter((r) => r.Type === 'AWS::Lambda::Function')
-      .map((r) => [r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME, r.Properties.Code.S3Key]);
-    expect(Object.fromEntries(keys)).toEqual({
-      ...Object.fromEntries(RULE_IDS.map((r) => [r, manifest.functions[r].key])),
-      ...Object.fromEntries(HELPER_ENTRIES.map((e) => [e, manifest.helpers[e].key])),
-    });
-    expect(readPackage(dir).manifest).toEqual(manifest);
+    expect(readdirSync(dir).sort()).toEqual([BUCKET_DIR, MANIFEST_FILE].sort());
+    expect(manifest.template).toBeUndefined();
+    expect(() => readPackage(dir)).toThrow(/has no member template yet: publish the package first/);
   });
 
   test('is deterministic: packaging again gives the same bytes and keys', () => {
@@ -93,7 +80,7 @@ describe('npm run package:stackset', () => {
     }
   });
 
-  test('a changed bundle gets a new key and a new template; the others keep theirs', () => {
+  test('a changed bundle gets a new key; the others keep theirs', () => {
     const lambdaDir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-lambda-'));
     const out = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-stackset-'));
     try {
@@ -104,12 +91,11 @@ describe('npm run package:stackset', () => {
       const append = (r: string) => writeFileSync(path.join(lambdaDir, r, 'index.js'), Buffer.concat([readFileSync(path.join(LAMBDA_DIR, r, 'index.js')), Buffer.from('\n')]));
       append('imdsv2-instance');
       append(path.join('remediation', 'launch-template-version'));
-      const changed = packageStackSet({ outDir: out, lambdaDir, context: undefined });
+      const changed = packageStackSet({ outDir: out, lambdaDir });
       expect(changed.functions['imdsv2-instance'].key).not.toBe(manifest.functions['imdsv2-instance'].key);
       for (const r of RULE_IDS.filter((x) => x !== 'imdsv2-instance')) expect(changed.functions[r].key).toBe(manifest.functions[r].key);
       expect(changed.helpers['launch-template-version'].key).not.toBe(manifest.helpers['launch-template-version'].key);
       for (const e of HELPER_ENTRIES.filter((x) => x !== 'launch-template-version')) expect(changed.helpers[e].key).toBe(manifest.helpers[e].key);
-      expect(changed.template.key).not.toBe(manifest.template.key);
     } finally {
       rmSync(lambdaDir, { recursive: true, force: true });
       rmSync(out, { recursive: true, force: true });
@@ -125,7 +111,36 @@ describe('npm run package:stackset', () => {
     }
   });
 
-  test('a template edited after packaging is refused by the management app', () => {
+});
+
+describe('publishing (to in-memory versioned buckets; against S3 in test/integration/publish-stackset.test.ts)', () => {
+  let dir: string;
+  let manifest: Awaited<ReturnType<typeof publishIntoTemp>>['manifest'];
+  const version = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version;
+  beforeAll(async () => {
+    ({ dir, manifest } = await publishIntoTemp());
+  }, 300_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('writes the template, content-addressed, and names each zip by its manifest key and, per region, its S3 version', () => {
+    const body = readFileSync(path.join(dir, TEMPLATE_FILE));
+    expect(manifest.template).toEqual({ file: TEMPLATE_FILE, key: templateKey(version, sha256(body)), sha256: sha256(body), bytes: body.length });
+    const template = JSON.parse(body.toString('utf8'));
+    const code = Object.values(template.Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => [r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME, r.Properties.Code]);
+    const column = (name: string) => ((RULE_IDS as readonly string[]).includes(name) ? ruleVersionColumn(name) : helperVersionColumn(name));
+    expect(Object.fromEntries(code)).toEqual({
+      ...Object.fromEntries(RULE_IDS.map((r) => [r, expect.objectContaining({ S3Key: manifest.functions[r].key })])),
+      ...Object.fromEntries(HELPER_ENTRIES.map((e) => [e, expect.objectContaining({ S3Key: manifest.helpers[e].key })])),
+    });
+    for (const [name, c] of code) expect(c.S3ObjectVersion).toEqual({ 'Fn::FindInMap': [CODE_VERSIONS, { Ref: 'AWS::Region' }, column(name)] });
+    expect(template.Mappings[CODE_VERSIONS]).toEqual(manifest.codeVersions);
+    expect(Object.keys(manifest.codeVersions!).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(readPackage(dir).manifest).toEqual(manifest);
+  });
+
+  test('a template edited after publishing is refused by the management app', () => {
     const copy = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-edited-'));
     try {
       copyFileSync(path.join(dir, MANIFEST_FILE), path.join(copy, MANIFEST_FILE));
@@ -135,10 +150,25 @@ describe('npm run package:stackset', () => {
       rmSync(copy, { recursive: true, force: true });
     }
   });
+
+  test('a zip changed after packaging is refused before anything is uploaded', async () => {
+    const { dir: other } = packageIntoTemp();
+    try {
+      const key = manifest.functions['imdsv2-instance'].key;
+      writeFileSync(path.join(other, BUCKET_DIR, key), Buffer.concat([readFileSync(path.join(other, BUCKET_DIR, key)), Buffer.from('x')]));
+      const store = memoryPackageStore(['acme-imdsv2-guard-us-east-1']);
+      await expect(publishStackSet({ dir: other, bucketPrefix: 'acme-imdsv2-guard', regions: ['us-east-1'], context: CDK_JSON_CONTEXT, store })).rejects.toThrow(
+        /imdsv2-instance-[0-9a-f]{12}\.zip changed since it was packaged/,
+      );
+      expect(store.objects.size).toBe(0);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('scripts/package-stackset.ts', () => {
-  test('writes dist-like output and prints the upload command of every region and the management-account deploy', () => {
+  test('without --publish: writes the zips and the manifest, no template, and says how to publish', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-script-'));
     try {
       const run = spawnSync(
@@ -147,16 +177,25 @@ describe('scripts/package-stackset.ts', () => {
         { cwd: REPO_ROOT, encoding: 'utf8' },
       );
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
-      const lines = run.stdout.split('\n').map((l) => l.trim());
-      for (const region of ['us-east-1', 'eu-west-1']) {
-        expect(lines).toContain(`aws s3 cp ${out}/bucket/ s3://acme-imdsv2-guard-${region}/ --recursive --region ${region}`);
-        // Over the 51,200-byte inline limit: the CLI uploads the template to the region's package bucket.
-        expect(lines).toContain(
-          `aws cloudformation deploy --stack-name imdsv2-guard --template-file ${out}/${TEMPLATE_FILE} --s3-bucket acme-imdsv2-guard-${region} --s3-prefix imdsv2-guard/cloudformation --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --parameter-overrides AssetBucketPrefix=acme-imdsv2-guard --region ${region}`,
-        );
-      }
+      expect(run.stdout).toContain('run this again with --publish');
       expect(existsSync(path.join(out, MANIFEST_FILE))).toBe(true);
+      expect(existsSync(path.join(out, TEMPLATE_FILE))).toBe(false);
       for (const entry of HELPER_ENTRIES) expect(run.stdout).toMatch(new RegExp(`remediation/${entry} .*-> imdsv2-guard/.*/remediation/${entry}-[0-9a-f]{12}\\.zip`));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test('--publish without regions or prefix is refused before packaging', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-script-'));
+    try {
+      const run = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/package-stackset.ts', '--out', out, '--publish', '--regions', 'us-east-1'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/--publish needs the regions and the bucket prefix/);
+      expect(existsSync(path.join(out, MANIFEST_FILE))).toBe(false);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RULE_IDS, type RuleId } from '../../lambda/rules/catalog';
 import { HELPER_ENTRIES } from '../../lib/remediation';
-import { packageStackSet, type StackSetManifest } from '../../lib/stackset/package';
+import type { PackageStore, StoredObject } from '../../lib/stackset/aws-cli-s3';
+import { helperVersionColumn, ruleVersionColumn, type CodeVersions } from '../../lib/stackset/code-versions';
+import { packageStackSet, type PackagedTemplate, type StackSetManifest } from '../../lib/stackset/package';
+import { publishStackSet } from '../../lib/stackset/publish';
 import { CDK_JSON_CONTEXT, REPO_ROOT } from '../lib/support';
 
 export { CDK_JSON_CONTEXT, REPO_ROOT };
@@ -18,6 +21,48 @@ export const FAKE_KEYS = Object.fromEntries(RULE_IDS.map((r) => [r, `imdsv2-guar
 /** Placeholder keys of the remediation helpers, by entry. */
 export const FAKE_HELPER_KEYS: Record<string, string> = Object.fromEntries(HELPER_ENTRIES.map((e) => [e, `imdsv2-guard/0.0.0-test/remediation/${e}-000000000000.zip`]));
 
+/** Placeholder S3 version ids in the regions the tests use, for tests that synthesize the member stack without publishing. */
+export const FAKE_CODE_VERSIONS: CodeVersions = Object.fromEntries(
+  ['us-east-1', 'eu-west-1', 'ap-southeast-2'].map((region) => [
+    region,
+    Object.fromEntries([...RULE_IDS.map(ruleVersionColumn), ...HELPER_ENTRIES.map(helperVersionColumn)].map((c) => [c, `fake-${region}-version-of-${c}`])),
+  ]),
+);
+
+/**
+ * Versioned buckets in memory, for the offline tests of the package → publish → synth chain (the
+ * S3 behaviour itself is tested against moto in test/integration/publish-stackset.test.ts).
+ */
+export function memoryPackageStore(buckets: readonly string[]): PackageStore & { readonly objects: Map<string, Array<Required<StoredObject>>> } {
+  const objects = new Map<string, Array<Required<StoredObject>>>();
+  let next = 0;
+  const known = (bucket: string) => {
+    if (!buckets.includes(bucket)) throw new Error(`NoSuchBucket ${bucket}`);
+  };
+  return {
+    objects,
+    versioning: async (bucket) => (known(bucket), 'Enabled'),
+    get: async (bucket, _region, key) => (known(bucket), objects.get(`${bucket}/${key}`)?.at(-1)),
+    put: async (bucket, _region, key, body) => {
+      known(bucket);
+      const versionId = `v${++next}`;
+      objects.set(`${bucket}/${key}`, [...(objects.get(`${bucket}/${key}`) ?? []), { versionId, body: Buffer.from(body) }]);
+      return { versionId };
+    },
+  };
+}
+
+/** Packages and publishes (to in-memory buckets `acme-imdsv2-guard-<region>`) into a fresh temporary directory. */
+export async function publishIntoTemp(
+  context: Record<string, unknown> = CDK_JSON_CONTEXT,
+  regions: readonly string[] = ['us-east-1', 'eu-west-1'],
+): Promise<{ dir: string; manifest: StackSetManifest & { template: PackagedTemplate } }> {
+  const { dir } = packageIntoTemp();
+  const store = memoryPackageStore(regions.map((r) => `acme-imdsv2-guard-${r}`));
+  const manifest = await publishStackSet({ dir, bucketPrefix: 'acme-imdsv2-guard', regions, context, store });
+  return { dir, manifest: manifest as StackSetManifest & { template: PackagedTemplate } };
+}
+
 /** The bundles must exist: they are what packaging zips, and what the other tests run. */
 export function requireBuiltBundles(): void {
   const missing = [...RULE_IDS, ...HELPER_ENTRIES.map((e) => `remediation/${e}`)].filter((r) => !existsSync(path.join(LAMBDA_DIR, r, 'index.js')));
@@ -26,11 +71,11 @@ export function requireBuiltBundles(): void {
   }
 }
 
-/** Packages into a fresh temporary directory, from the repository's dist/lambda and cdk.json context. */
-export function packageIntoTemp(context: Record<string, unknown> = CDK_JSON_CONTEXT): { dir: string; manifest: StackSetManifest } {
+/** Packages (zips and manifest) into a fresh temporary directory, from the repository's dist/lambda. */
+export function packageIntoTemp(): { dir: string; manifest: StackSetManifest } {
   requireBuiltBundles();
   const dir = mkdtempSync(path.join(tmpdir(), 'imdsv2-guard-stackset-'));
-  return { dir, manifest: packageStackSet({ outDir: dir, lambdaDir: LAMBDA_DIR, context }) };
+  return { dir, manifest: packageStackSet({ outDir: dir, lambdaDir: LAMBDA_DIR }) };
 }
 
 // cfn-lint exit code bits: 1 cfn-lint itself failed, 2 errors, 4 warnings, 8 informational only.
