@@ -31,8 +31,7 @@ export async function awsCliAccepts(commands: readonly string[]): Promise<AwsCli
   if (version.error || version.status !== 0) throw new Error('the AWS CLI (aws) is required by this test: pip install awscli');
   const cwd = mkdtempSync(join(tmpdir(), 'imdsv2-guard-aws-cli-'));
   try {
-    mkdirSync(join(cwd, 'dist', 'stackset', 'bucket', 'imdsv2-guard'), { recursive: true });
-    writeFileSync(join(cwd, 'dist', 'stackset', 'bucket', 'imdsv2-guard', 'placeholder.zip'), 'zip');
+    mkdirSync(join(cwd, 'dist', 'stackset'), { recursive: true });
     writeFileSync(join(cwd, 'dist', 'stackset', 'imdsv2-guard-member.template.json'), JSON.stringify({ Resources: { Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' } } }));
     const env: NodeJS.ProcessEnv = {
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))),
