@@ -6,10 +6,17 @@ import { GUARDRAIL_CONTEXT_KEYS } from './guardrails/guardrails-context';
 import { REMEDIATION_CONTEXT_KEYS } from './remediation/remediation-context';
 import { MANAGEMENT_CONTEXT_KEYS } from './stackset/management-context';
 
-/** Every `imdsv2-guard:*` context key the app reads, from the readers' own key tables. */
-export const ALL_CONTEXT_KEYS: readonly string[] = [CONTEXT_KEYS, REMEDIATION_CONTEXT_KEYS, GUARDRAIL_CONTEXT_KEYS, MANAGEMENT_CONTEXT_KEYS].flatMap(
-  (table) => Object.values(table),
-);
+let allKeys: readonly string[] | undefined;
+
+/**
+ * Every `imdsv2-guard:*` context key the app reads, from the readers' own key tables. Built on first
+ * use, not at load: the StackSet packaging checks keys too, and its module is itself reached from
+ * one of those tables' modules (an import cycle that a value read at load would trip over).
+ */
+export function allContextKeys(): readonly string[] {
+  allKeys ??= [CONTEXT_KEYS, REMEDIATION_CONTEXT_KEYS, GUARDRAIL_CONTEXT_KEYS, MANAGEMENT_CONTEXT_KEYS].flatMap((table) => Object.values(table));
+  return allKeys;
+}
 
 // Also catches the prefix itself mistyped (Imdsv2-Guard:, imdsv2_guard:, imdsv2guard-).
 const OURS = /^imdsv2[-_]?guard/i;
@@ -21,14 +28,15 @@ const OURS = /^imdsv2[-_]?guard/i;
  * `aws:cdk:*`) are not ours to judge.
  */
 export function checkContextKeys(node: Node): void {
+  const keys = allContextKeys();
   const given = Object.keys(node.getAllContext() as Record<string, unknown>).sort();
-  const unknown = given.filter((k) => OURS.test(k) && !ALL_CONTEXT_KEYS.includes(k));
+  const unknown = given.filter((k) => OURS.test(k) && !keys.includes(k));
   if (unknown.length === 0) return;
   const key = unknown[0];
   // Compared without the shared prefix, which every key has and which would hide the difference.
   const rest = (k: string) => k.replace(OURS, '');
-  const suggestion = closestMatch(rest(key), ALL_CONTEXT_KEYS.map(rest));
+  const suggestion = closestMatch(rest(key), keys.map(rest));
   const others = unknown.length > 1 ? ` (also unknown: ${unknown.slice(1).join(', ')})` : '';
-  const hint = suggestion !== undefined ? `did you mean "${ALL_CONTEXT_KEYS[ALL_CONTEXT_KEYS.map(rest).indexOf(suggestion)]}"?` : `the keys are ${ALL_CONTEXT_KEYS.join(', ')}`;
+  const hint = suggestion !== undefined ? `did you mean "${keys[keys.map(rest).indexOf(suggestion)]}"?` : `the keys are ${keys.join(', ')}`;
   throw new ContextError(key, `unknown key; ${hint}${others}`);
 }

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { CONTEXT_KEYS, configFromContext } from '../../lib/context';
 import { ContextError } from '../../lib/context-error';
-import { ALL_CONTEXT_KEYS, checkContextKeys } from '../../lib/context-keys';
+import { allContextKeys, checkContextKeys } from '../../lib/context-keys';
 import { configureApp } from '../../lib/guard-app';
 import { GUARDRAIL_CONTEXT_KEYS, guardrailsConfigFromContext } from '../../lib/guardrails/guardrails-context';
 import { REMEDIATION_CONTEXT_KEYS, remediationFromContext } from '../../lib/remediation/remediation-context';
@@ -42,7 +42,7 @@ describe('checkContextKeys: an imdsv2-guard key the app does not read fails synt
   test('Noncompliance: a key like none of ours lists the valid keys, on one line', () => {
     const message = (thrown(() => checkContextKeys(nodeWith({ 'imdsv2-guard:colour': 'blue' }))) as Error).message;
     expect(message).toMatch(/^Context "imdsv2-guard:colour": unknown key; the keys are imdsv2-guard:stackName, /);
-    for (const key of ALL_CONTEXT_KEYS) expect(message).toContain(key);
+    for (const key of allContextKeys()) expect(message).toContain(key);
     expect(message).not.toContain('\n');
   });
 
@@ -59,14 +59,14 @@ describe('checkContextKeys: an imdsv2-guard key the app does not read fails synt
 
   test('Compliance: cdk.json, every key of every table, and keys that are not ours pass', () => {
     expect(() => checkContextKeys(nodeWith(CDK_JSON_CONTEXT))).not.toThrow();
-    expect(() => checkContextKeys(nodeWith(Object.fromEntries(ALL_CONTEXT_KEYS.map((k) => [k, 'x']))))).not.toThrow();
+    expect(() => checkContextKeys(nodeWith(Object.fromEntries(allContextKeys().map((k) => [k, 'x']))))).not.toThrow();
     expect(() => checkContextKeys(nodeWith({ '@aws-cdk/core:newStyleStackSynthesis': true, 'aws:cdk:bundling-stacks': [], other: 1 }))).not.toThrow();
   });
 
   test('Compliance: the valid keys are the four readers\' tables, each key once', () => {
     const tables = [CONTEXT_KEYS, REMEDIATION_CONTEXT_KEYS, GUARDRAIL_CONTEXT_KEYS, MANAGEMENT_CONTEXT_KEYS].flatMap((t) => Object.values(t));
-    expect([...ALL_CONTEXT_KEYS].sort()).toEqual([...tables].sort());
-    expect(new Set(ALL_CONTEXT_KEYS).size).toBe(ALL_CONTEXT_KEYS.length);
+    expect([...allContextKeys()].sort()).toEqual([...tables].sort());
+    expect(new Set(allContextKeys()).size).toBe(allContextKeys().length);
   });
 });
 

@@ -372,6 +372,12 @@ describe('the StackSet member template', () => {
 });
 
 describe('the packaged member template (settings and defaults from the CDK context)', () => {
+  test('Noncompliance: a mistyped imdsv2-guard key fails packaging as it fails cdk synth, naming the closest key', () => {
+    expect(() => synthJson({ ...CDK_JSON_CONTEXT, 'imdsv2-guard:runtme': 'nodejs22.x' })).toThrow(
+      'Context "imdsv2-guard:runtme": unknown key; did you mean "imdsv2-guard:runtime"?',
+    );
+  });
+
   test('is over CloudFormation\'s 51,200-byte inline limit (the SSM documents are inline), so the printed deploy uploads it; far under the 1 MB of a TemplateURL', () => {
     const bytes = synthMemberTemplate(FAKE_KEYS, CDK_JSON_CONTEXT, 'test', FAKE_HELPER_KEYS, FAKE_CODE_VERSIONS).length;
     expect(bytes).toBeGreaterThan(INLINE_TEMPLATE_LIMIT);
