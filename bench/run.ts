@@ -18,7 +18,7 @@ import { bigSweep, changedSweeps, estimatedLambdaSeconds, lambdaNodeArgs, type B
 import { benchOutDir, buildConfigClientBaseline, measureColdStarts, measureLoadTimes, writeEmptyModule, type ColdStart, type LoadTime } from './lib/load-time';
 import { startSyntheticAws } from './lib/synthetic-aws';
 import { machineInfo } from './lib/machine';
-import { startMotoPager, type MotoPager } from './lib/moto-pager';
+import { startMotoPager, type MotoPager } from '../cli/local/aws';
 import { scanVsCli, type ScanVsCli } from './lib/scan-vs-cli';
 import { round, thousands } from './lib/stats';
 import { renderTable, type Row } from './lib/table';

@@ -35,3 +35,4 @@ export { AutoScalingStandIn, type WarmPoolInstance } from './autoscaling-stand-i
 export { AggregatorStandIn } from './aggregator-stand-in';
 export { InstanceRefreshStandIn, type RefreshRecord } from './instance-refresh';
 export * from './config-events';
+export { startMotoPager, type MotoPager } from './moto-pager';

@@ -1,9 +1,9 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '../../cli/local/aws';
+import { readBody } from './moto';
 
 /**
- * A stand-in for one moto 5.2.1 gap the benchmark hits: DescribeLaunchTemplates, and
+ * A stand-in for one moto 5.2.1 gap the benchmark hits (and any test that lists more launch templates than a page): DescribeLaunchTemplates, and
  * DescribeLaunchTemplateVersions across all templates (`$Latest`/`$Default` without a template id),
  * cut the answer at MaxResults (default 15) and never return a NextToken, so anything past the
  * first page is invisible. This proxy sits between the recording front and moto: for those two
@@ -120,7 +120,7 @@ export async function startMotoPager(motoUrl: string): Promise<MotoPager> {
       res.end(out);
     })().catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(`bench moto pager failed: ${String(error)}`);
+      res.end(`local moto pager failed: ${String(error)}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
