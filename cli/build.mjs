@@ -3,12 +3,31 @@
 // dist/npm/: the installable package (`npm pack ./dist/npm`), which holds only the bin shim, the
 // bundle and a README, and declares no dependency: the bundle carries everything it runs.
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { sdkSchemaKeys } from '../scripts/sdk-schema-keys.mjs';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// Each rule's scan.ts loads its handler on first use, so the CDK app and the tests that read the
+// catalog never evaluate the rules' SDK code. In the CLI bundle that `require` would make esbuild wrap
+// the handler and everything it imports, and a wrapped SDK package index keeps every command of the
+// service (no tree-shaking through a wrapped `export *`): 1.8 MB instead of 0.7. The scanner runs
+// every rule anyway, so here the handler is imported statically. The pattern must be there exactly
+// once, so a scan.ts written differently fails the build instead of growing it silently.
+const LAZY_HANDLER = "(require('./handler') as typeof import('./handler'))";
+const staticRuleHandlers = {
+  name: 'static-rule-handlers',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]lambda[\\/]rules[\\/][^\\/]+[\\/]scan\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (source.split(LAZY_HANDLER).length !== 2) throw new Error(`${args.path}: expected one ${LAZY_HANDLER}`);
+      return { contents: `import * as ruleHandler from './handler';\n${source.replace(LAZY_HANDLER, 'ruleHandler')}`, loader: 'ts' };
+    });
+  },
+};
 
 export async function buildCli(outfile = join(root, 'dist', 'cli', 'imdsv2-guard.js')) {
   await build({
@@ -25,7 +44,7 @@ export async function buildCli(outfile = join(root, 'dist', 'cli', 'imdsv2-guard
     // Error names (AccessDenied, CredentialsProviderError…) are how failures are classified.
     keepNames: true,
     // Only the SDK shapes of the operations the CLI sends (see scripts/sdk-schema-keys.mjs).
-    plugins: [sdkSchemaKeys()],
+    plugins: [sdkSchemaKeys(), staticRuleHandlers],
     logLevel: 'warning',
   });
   return outfile;

@@ -1,6 +1,6 @@
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runChild, startFront, startMoto, type ChildRun, type Front, type MotoServer } from './harness';
@@ -59,6 +59,16 @@ test('The tarball holds the bin shim, the bundle, a README and a manifest with n
   expect(manifest).toMatchObject({ name: 'imdsv2-guard', bin: { 'imdsv2-guard': 'bin/imdsv2-guard.js' } });
   expect(manifest.dependencies).toBeUndefined();
   expect(manifest.devDependencies).toBeUndefined();
+});
+
+test('The bundle holds only the SDK code the CLI sends: the shapes and commands in use, not whole clients', () => {
+  // 1.43 MB before the schema plugin (scripts/sdk-schema-keys.mjs), 0.73 MB with it (2026-12-02). A
+  // rule handler reached through a lazy require would be wrapped and bring every EC2 command back
+  // (1.8 MB): cli/build.mjs binds the rules' handlers statically.
+  const bytes = readFileSync(join(ROOT, 'dist', 'cli', 'imdsv2-guard.js')).length;
+  expect(bytes).toBeLessThan(1_000_000);
+  const code = readFileSync(join(ROOT, 'dist', 'cli', 'imdsv2-guard.js'), 'utf8');
+  expect(code.includes('AcceptAddressTransfer')).toBe(false);
 });
 
 test('Installed globally: nothing else came with it (no tsx, no node_modules)', () => {
