@@ -1,15 +1,12 @@
 // The Config events and items of the one local AWS (cli/local/aws/config-events.ts), built from moto
 // state through the real SDK v3 clients, shaped as AWS Config sends them.
 import {
-  AutoScalingClient,
   CreateAutoScalingGroupCommand,
   CreateLaunchConfigurationCommand,
 } from '@aws-sdk/client-auto-scaling';
 import {
   CreateLaunchTemplateCommand,
   CreateLaunchTemplateVersionCommand,
-  EC2Client,
-  RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import {
   asDeleted,
@@ -21,72 +18,14 @@ import {
   launchTemplateItem,
   oversizedEvent,
   scheduledEvent,
-  startFront,
-  startLocalMoto,
-  type Front,
-  type MotoServer,
 } from '../../../../cli/local/aws';
+import { AMI, runInstance, useLocalAws } from './support';
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const AMI = 'ami-12c6146b'; // one of moto's built-in AMIs
-
-let moto: MotoServer;
-let front: Front;
-const clients: Array<{ destroy(): void }> = [];
-
-interface ClientSettings {
-  readonly region?: string;
-  readonly maxAttempts?: number;
-  readonly retryMode?: 'standard' | 'adaptive';
-}
-function settings(extra: ClientSettings) {
-  return { region: 'us-east-1', endpoint: front.url, credentials, maxAttempts: 1, ...extra };
-}
-function track<T extends { destroy(): void }>(client: T): T {
-  clients.push(client);
-  return client;
-}
-const ec2Client = (extra: ClientSettings = {}) => track(new EC2Client(settings(extra)));
-const asClient = (extra: ClientSettings = {}) => track(new AutoScalingClient(settings(extra)));
-
-beforeAll(async () => {
-  moto = await startLocalMoto();
-  front = await startFront({ upstream: moto.url });
-});
-
-afterAll(async () => {
-  for (const client of clients) client.destroy();
-  await front?.stop();
-  await moto?.stop();
-});
-
-beforeEach(async () => {
-  front.setFaults(undefined);
-  await moto.reset();
-  front.reset();
-});
-
-async function runInstance(ec2: EC2Client, metadata: Record<string, unknown> = {}, tags: Record<string, string> = {}) {
-  const out = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: AMI,
-      InstanceType: 't3.micro',
-      MinCount: 1,
-      MaxCount: 1,
-      MetadataOptions: metadata,
-      TagSpecifications: Object.keys(tags).length
-        ? [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }]
-        : undefined,
-    }),
-  );
-  return out.Instances![0].InstanceId!;
-}
-
-
+const local = useLocalAws();
 
 describe('Config event and item builders', () => {
   test('instance items are camelCase with item-level tag map and configuration tag list; change events carry JSON strings', async () => {
-    const ec2 = ec2Client();
+    const ec2 = local.ec2Client();
     const id = await runInstance(ec2, { HttpTokens: 'optional', HttpPutResponseHopLimit: 1 }, { Name: 'web', team: 'a' });
     const item = await instanceItem(ec2, id);
 
@@ -152,7 +91,7 @@ describe('Config event and item builders', () => {
   });
 
   test('launch template items are PascalCase with version numbers as strings', async () => {
-    const ec2 = ec2Client();
+    const ec2 = local.ec2Client();
     const created = await ec2.send(
       new CreateLaunchTemplateCommand({
         LaunchTemplateName: 'lt-web',
@@ -191,8 +130,8 @@ describe('Config event and item builders', () => {
   });
 
   test('launch configuration and auto scaling group items are camelCase, keyed by ARN', async () => {
-    const ec2 = ec2Client();
-    const autoscaling = asClient();
+    const ec2 = local.ec2Client();
+    const autoscaling = local.asClient();
     await autoscaling.send(
       new CreateLaunchConfigurationCommand({
         LaunchConfigurationName: 'lc-old',

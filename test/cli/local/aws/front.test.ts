@@ -1,7 +1,6 @@
 // Proves the one local AWS (cli/local/aws) with the real SDK v3 clients against moto: the front's
 // forwarding, its stand-ins for what moto 5.2.1 lacks, and fault injection.
 import {
-  AutoScalingClient,
   CreateAutoScalingGroupCommand,
   CreateLaunchConfigurationCommand,
   DescribeAutoScalingGroupsCommand,
@@ -10,7 +9,6 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
-  ConfigServiceClient,
   DeleteEvaluationResultsCommand,
   DescribeAggregateComplianceByConfigRulesCommand,
   DescribeConfigRuleEvaluationStatusCommand,
@@ -25,79 +23,19 @@ import {
 import {
   CreateLaunchTemplateCommand,
   DescribeInstancesCommand,
-  EC2Client,
   GetInstanceMetadataDefaultsCommand,
   ModifyInstanceMetadataDefaultsCommand,
-  RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import {
   AggregatorStandIn,
   DEFAULT_RULE_NAME,
   InstanceRefreshStandIn,
-  startFront,
-  startLocalMoto,
   type FaultKind,
-  type Front,
-  type MotoServer,
 } from '../../../../cli/local/aws';
 import { changeEvent, instanceItem } from '../../../integration/harness';
+import { AMI, runInstance, useLocalAws } from './support';
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const AMI = 'ami-12c6146b'; // one of moto's built-in AMIs
-
-let moto: MotoServer;
-let front: Front;
-const clients: Array<{ destroy(): void }> = [];
-
-interface ClientSettings {
-  readonly region?: string;
-  readonly maxAttempts?: number;
-  readonly retryMode?: 'standard' | 'adaptive';
-}
-function settings(extra: ClientSettings) {
-  return { region: 'us-east-1', endpoint: front.url, credentials, maxAttempts: 1, ...extra };
-}
-function track<T extends { destroy(): void }>(client: T): T {
-  clients.push(client);
-  return client;
-}
-const ec2Client = (extra: ClientSettings = {}) => track(new EC2Client(settings(extra)));
-const asClient = (extra: ClientSettings = {}) => track(new AutoScalingClient(settings(extra)));
-const configClient = (extra: ClientSettings = {}) => track(new ConfigServiceClient(settings(extra)));
-
-beforeAll(async () => {
-  moto = await startLocalMoto();
-  front = await startFront({ upstream: moto.url });
-});
-
-afterAll(async () => {
-  for (const client of clients) client.destroy();
-  await front?.stop();
-  await moto?.stop();
-});
-
-beforeEach(async () => {
-  front.setFaults(undefined);
-  await moto.reset();
-  front.reset();
-});
-
-async function runInstance(ec2: EC2Client, metadata: Record<string, unknown> = {}, tags: Record<string, string> = {}) {
-  const out = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: AMI,
-      InstanceType: 't3.micro',
-      MinCount: 1,
-      MaxCount: 1,
-      MetadataOptions: metadata,
-      TagSpecifications: Object.keys(tags).length
-        ? [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }]
-        : undefined,
-    }),
-  );
-  return out.Instances![0].InstanceId!;
-}
-
+const local = useLocalAws();
 
 function evaluation(id: string, complianceType: Evaluation['ComplianceType'], annotation?: string): Evaluation {
   return {
@@ -111,7 +49,7 @@ function evaluation(id: string, complianceType: Evaluation['ComplianceType'], an
 
 describe('the front forwards to moto', () => {
   test('RunInstances with MetadataOptions round-trips through the front to moto', async () => {
-    const ec2 = ec2Client();
+    const ec2 = local.ec2Client();
     const id = await runInstance(ec2, { HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled' });
 
     const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
@@ -120,15 +58,15 @@ describe('the front forwards to moto', () => {
       HttpPutResponseHopLimit: 2,
       HttpEndpoint: 'enabled',
     });
-    expect(front.calls).toEqual([
+    expect(local.front.calls).toEqual([
       expect.objectContaining({ service: 'ec2', operation: 'RunInstances', answeredBy: 'moto', status: 200, region: 'us-east-1' }),
       expect.objectContaining({ service: 'ec2', operation: 'DescribeInstances', answeredBy: 'moto', status: 200 }),
     ]);
-    expect(front.countBy('RunInstances')).toBe(1);
+    expect(local.front.countBy('RunInstances')).toBe(1);
   });
 
   test("moto parses the SDK's awsQuery protocol for CreateLaunchConfiguration and CreateAutoScalingGroup", async () => {
-    const autoscaling = asClient();
+    const autoscaling = local.asClient();
     await autoscaling.send(
       new CreateLaunchConfigurationCommand({
         LaunchConfigurationName: 'lc-v1',
@@ -156,11 +94,11 @@ describe('the front forwards to moto', () => {
     const groups = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['asg-lc'] }));
     expect(groups.AutoScalingGroups![0]).toMatchObject({ LaunchConfigurationName: 'lc-v1', DesiredCapacity: 1 });
     expect(groups.AutoScalingGroups![0].Instances).toHaveLength(1);
-    expect(front.calls.every((c) => c.service === 'autoscaling' && c.answeredBy === 'moto' && c.status === 200)).toBe(true);
+    expect(local.front.calls.every((c) => c.service === 'autoscaling' && c.answeredBy === 'moto' && c.status === 200)).toBe(true);
   });
 
   test("moto parses CloudWatch's AWS JSON 1.0 protocol, which current SDKs use instead of awsQuery", async () => {
-    const cloudwatch = track(new CloudWatchClient(settings({})));
+    const cloudwatch = local.track(new CloudWatchClient(local.settings({})));
     const dimensions = [{ Name: 'InstanceId', Value: 'i-0123456789abcdef0' }];
     await cloudwatch.send(
       new PutMetricDataCommand({
@@ -180,7 +118,7 @@ describe('the front forwards to moto', () => {
       }),
     );
     expect(stats.Datapoints?.map((d) => d.Sum)).toEqual([3]);
-    expect(front.calls.map((c) => [c.service, c.answeredBy])).toEqual([
+    expect(local.front.calls.map((c) => [c.service, c.answeredBy])).toEqual([
       ['monitoring', 'moto'],
       ['monitoring', 'moto'],
     ]);
@@ -189,8 +127,8 @@ describe('the front forwards to moto', () => {
 
 describe('the front stands in for AWS Config operations moto lacks', () => {
   test("stands in for moto's PutEvaluations (non-test-mode): records the call, answers it, feeds current results", async () => {
-    const config = configClient();
-    front.config.ruleForToken('token-a', 'rule-a');
+    const config = local.configClient();
+    local.front.config.ruleForToken('token-a', 'rule-a');
 
     const out = await config.send(
       new PutEvaluationsCommand({
@@ -200,10 +138,10 @@ describe('the front stands in for AWS Config operations moto lacks', () => {
     );
 
     expect(out.FailedEvaluations).toEqual([]);
-    expect(front.calls).toEqual([
+    expect(local.front.calls).toEqual([
       expect.objectContaining({ service: 'config', operation: 'PutEvaluations', answeredBy: 'front', status: 200 }),
     ]);
-    expect(front.config.puts).toEqual([
+    expect(local.front.config.puts).toEqual([
       {
         ruleName: 'rule-a',
         resultToken: 'token-a',
@@ -221,28 +159,28 @@ describe('the front stands in for AWS Config operations moto lacks', () => {
         ],
       },
     ]);
-    expect(front.config.results('rule-a').map((r) => [r.resourceId, r.complianceType])).toEqual([
+    expect(local.front.config.results('rule-a').map((r) => [r.resourceId, r.complianceType])).toEqual([
       ['i-1', 'NON_COMPLIANT'],
       ['i-2', 'COMPLIANT'],
     ]);
 
     // NOT_APPLICABLE removes the resource from the rule's results, since Config does not list those.
     await config.send(new PutEvaluationsCommand({ ResultToken: 'token-a', Evaluations: [evaluation('i-1', 'NOT_APPLICABLE')] }));
-    expect(front.config.results('rule-a').map((r) => r.resourceId)).toEqual(['i-2']);
+    expect(local.front.config.results('rule-a').map((r) => r.resourceId)).toEqual(['i-2']);
   });
 
   test('test-mode PutEvaluations is recorded but not stored; unregistered tokens file under the default rule', async () => {
-    const config = configClient();
+    const config = local.configClient();
     await config.send(new PutEvaluationsCommand({ ResultToken: 'TESTMODE', TestMode: true, Evaluations: [evaluation('i-1', 'COMPLIANT')] }));
 
-    expect(front.config.puts).toEqual([expect.objectContaining({ testMode: true, ruleName: DEFAULT_RULE_NAME })]);
-    expect(front.config.evaluations({ testMode: true })).toHaveLength(1);
-    expect(front.config.results()).toEqual([]);
+    expect(local.front.config.puts).toEqual([expect.objectContaining({ testMode: true, ruleName: DEFAULT_RULE_NAME })]);
+    expect(local.front.config.evaluations({ testMode: true })).toHaveLength(1);
+    expect(local.front.config.results()).toEqual([]);
   });
 
   test('failNext answers matching evaluations in FailedEvaluations, echoed as sent, so a resend can be tested', async () => {
-    const config = configClient();
-    front.config.failNext(1, (e) => e.ComplianceResourceId === 'i-2');
+    const config = local.configClient();
+    local.front.config.failNext(1, (e) => e.ComplianceResourceId === 'i-2');
 
     const first = await config.send(
       new PutEvaluationsCommand({
@@ -251,17 +189,17 @@ describe('the front stands in for AWS Config operations moto lacks', () => {
       }),
     );
     expect(first.FailedEvaluations).toEqual([evaluation('i-2', 'NON_COMPLIANT', 'why')]);
-    expect(front.config.results().map((r) => r.resourceId)).toEqual(['i-1', 'i-3']);
-    expect(front.config.puts[0].failed.map((e) => e.ComplianceResourceId)).toEqual(['i-2']);
+    expect(local.front.config.results().map((r) => r.resourceId)).toEqual(['i-1', 'i-3']);
+    expect(local.front.config.puts[0].failed.map((e) => e.ComplianceResourceId)).toEqual(['i-2']);
 
     const resend = await config.send(new PutEvaluationsCommand({ ResultToken: 'token', Evaluations: [evaluation('i-2', 'NON_COMPLIANT', 'why')] }));
     expect(resend.FailedEvaluations).toEqual([]);
-    expect(front.config.results().map((r) => r.resourceId)).toEqual(['i-1', 'i-2', 'i-3']);
-    expect(front.config.evaluations()).toHaveLength(3);
+    expect(local.front.config.results().map((r) => r.resourceId)).toEqual(['i-1', 'i-2', 'i-3']);
+    expect(local.front.config.evaluations()).toHaveLength(3);
   });
 
   test('PutEvaluations rejects what Config rejects: more than 100 evaluations, annotations over 256 characters', async () => {
-    const config = configClient();
+    const config = local.configClient();
     const many = Array.from({ length: 101 }, (_, i) => evaluation(`i-${i}`, 'COMPLIANT'));
     await expect(config.send(new PutEvaluationsCommand({ ResultToken: 't', Evaluations: many }))).rejects.toMatchObject({
       name: 'ValidationException',
@@ -273,13 +211,13 @@ describe('the front stands in for AWS Config operations moto lacks', () => {
     await expect(
       config.send(new PutEvaluationsCommand({ ResultToken: 't', Evaluations: [evaluation('i-1', 'COMPLIANT', 'x'.repeat(256))] })),
     ).resolves.toMatchObject({ FailedEvaluations: [] });
-    expect(front.config.puts).toHaveLength(1);
+    expect(local.front.config.puts).toHaveLength(1);
   });
 
   test('GetComplianceDetailsByConfigRule pages with NextToken and Limit, filtered by ComplianceTypes', async () => {
-    const config = configClient();
+    const config = local.configClient();
     const ids = Array.from({ length: 250 }, (_, i) => `i-${String(i).padStart(4, '0')}`);
-    front.config.seedResults(
+    local.front.config.seedResults(
       'rule-p',
       ids.map((id, i) => ({
         resourceType: 'AWS::EC2::Instance',
@@ -337,11 +275,11 @@ describe('the front stands in for AWS Config operations moto lacks', () => {
   });
 
   test("GetResourceConfigHistory returns configuration as a JSON string; unknown resources raise the SDK's ResourceNotDiscoveredException", async () => {
-    const ec2 = ec2Client();
-    const config = configClient();
+    const ec2 = local.ec2Client();
+    const config = local.configClient();
     const id = await runInstance(ec2, { HttpTokens: 'optional' });
     const item = await instanceItem(ec2, id);
-    front.config.putHistory(item.resourceType, item.resourceId, item);
+    local.front.config.putHistory(item.resourceType, item.resourceId, item);
 
     const out = await config.send(new GetResourceConfigHistoryCommand({ resourceType: 'AWS::EC2::Instance', resourceId: id, limit: 1 }));
     const [got] = out.configurationItems!;
@@ -367,8 +305,8 @@ describe('the front stands in for AWS Config operations moto lacks', () => {
 
 describe('the front stands in for the EC2 account-level IMDS defaults moto lacks', () => {
   test('Get/ModifyInstanceMetadataDefaults round-trip through the real EC2 client, per region', async () => {
-    const ec2 = ec2Client();
-    const west = ec2Client({ region: 'us-west-2' });
+    const ec2 = local.ec2Client();
+    const west = local.ec2Client({ region: 'us-west-2' });
 
     // Nothing set: an empty <accountLevel/>, which the SDK reads as {}.
     expect((await ec2.send(new GetInstanceMetadataDefaultsCommand({}))).AccountLevel).toEqual({});
@@ -399,8 +337,8 @@ describe('the front stands in for the EC2 account-level IMDS defaults moto lacks
       HttpEndpoint: 'enabled',
       InstanceMetadataTags: 'disabled',
     });
-    expect(front.ec2.modifications.map((m) => m.region)).toEqual(['us-east-1', 'us-east-1']);
-    expect(front.countBy('GetInstanceMetadataDefaults', 'front')).toBe(4);
+    expect(local.front.ec2.modifications.map((m) => m.region)).toEqual(['us-east-1', 'us-east-1']);
+    expect(local.front.countBy('GetInstanceMetadataDefaults', 'front')).toBe(4);
 
     await expect(ec2.send(new ModifyInstanceMetadataDefaultsCommand({ HttpPutResponseHopLimit: 65 }))).rejects.toMatchObject({
       name: 'InvalidParameterValue',
@@ -408,8 +346,8 @@ describe('the front stands in for the EC2 account-level IMDS defaults moto lacks
   });
 
   test('seeded defaults managed by a declarative policy are reported and cannot be modified', async () => {
-    const ec2 = ec2Client();
-    front.ec2.setAccountDefaults('us-east-1', {
+    const ec2 = local.ec2Client();
+    local.front.ec2.setAccountDefaults('us-east-1', {
       httpTokens: 'required',
       httpTokensEnforced: 'enabled',
       managedBy: 'declarative-policy',
@@ -432,15 +370,15 @@ describe('the front stands in for the EC2 account-level IMDS defaults moto lacks
 describe('fault injection', () => {
   /** Which of `count` single-attempt calls the front faulted, and how. */
   async function faultPattern(count: number): Promise<Array<FaultKind | 'ok'>> {
-    const ec2 = ec2Client();
+    const ec2 = local.ec2Client();
     for (let i = 0; i < count; i++) await ec2.send(new DescribeInstancesCommand({})).catch(() => undefined);
-    return front.calls.map((c) => c.fault ?? 'ok');
+    return local.front.calls.map((c) => c.fault ?? 'ok');
   }
 
   test('a fixed seed faults the same requests in the same way, run after run', async () => {
-    front.setFaults({ rate: 0.3, seed: 42 });
+    local.front.setFaults({ rate: 0.3, seed: 42 });
     const first = await faultPattern(40);
-    front.reset(); // re-seeds
+    local.front.reset(); // re-seeds
     const second = await faultPattern(40);
 
     expect(second).toEqual(first);
@@ -448,40 +386,40 @@ describe('fault injection', () => {
     expect(faults.length).toBe(14); // always 14 for seed 42 at 30% over 40 requests
     expect(new Set(faults)).toEqual(new Set(['throttle', '500', 'drop']));
 
-    front.setFaults({ rate: 0.3, seed: 43 });
-    expect(await (front.reset(), faultPattern(40))).not.toEqual(first);
+    local.front.setFaults({ rate: 0.3, seed: 43 });
+    expect(await (local.front.reset(), faultPattern(40))).not.toEqual(first);
   });
 
   const THROTTLE_CODES = { ec2: 'RequestLimitExceeded', autoscaling: 'Throttling', config: 'ThrottlingException' };
   const calls = {
-    ec2: () => ec2Client({ maxAttempts: 3 }).send(new DescribeInstancesCommand({})),
-    autoscaling: () => asClient({ maxAttempts: 3 }).send(new DescribeAutoScalingGroupsCommand({})),
-    config: () => configClient({ maxAttempts: 3 }).send(new PutEvaluationsCommand({ ResultToken: 't', Evaluations: [] })),
+    ec2: () => local.ec2Client({ maxAttempts: 3 }).send(new DescribeInstancesCommand({})),
+    autoscaling: () => local.asClient({ maxAttempts: 3 }).send(new DescribeAutoScalingGroupsCommand({})),
+    config: () => local.configClient({ maxAttempts: 3 }).send(new PutEvaluationsCommand({ ResultToken: 't', Evaluations: [] })),
   };
 
   test.each(['throttle', '500', 'drop'] as const)('the SDK retries a %s fault in each protocol (EC2, awsQuery, JSON)', async (kind) => {
-    front.setFaults({ rate: 1, seed: 1, kinds: [kind] });
+    local.front.setFaults({ rate: 1, seed: 1, kinds: [kind] });
     for (const service of ['ec2', 'autoscaling', 'config'] as const) {
-      front.reset();
+      local.front.reset();
       const error = (await calls[service]().catch((e: unknown) => e)) as { name: string; $metadata?: { httpStatusCode?: number } };
       expect(error).toBeInstanceOf(Error);
       // Three attempts reached the front: the first and two retries.
-      expect(front.calls.map((c) => c.fault)).toEqual([kind, kind, kind]);
+      expect(local.front.calls.map((c) => c.fault)).toEqual([kind, kind, kind]);
       if (kind === 'throttle') expect(error.name).toBe(THROTTLE_CODES[service]);
       if (kind === '500') expect(error.$metadata?.httpStatusCode).toBe(500);
     }
     // A faulted PutEvaluations is never recorded as accepted.
-    expect(front.config.puts).toHaveLength(0);
+    expect(local.front.config.puts).toHaveLength(0);
   });
 
   test("an adaptive-retry client (maxAttempts 8) succeeds through 30% faults of every kind", async () => {
     const retry = { retryMode: 'adaptive', maxAttempts: 8 } as const;
-    const ec2 = ec2Client(retry);
-    const autoscaling = asClient(retry);
-    const config = configClient(retry);
+    const ec2 = local.ec2Client(retry);
+    const autoscaling = local.asClient(retry);
+    const config = local.configClient(retry);
     // Seed 46 faults 15 of these 56 requests (4 throttles, 5 500s, 6 drops), never more than two in a
     // row: every kind is exercised while the SDK's jittered backoff (up to 20 s) stays short.
-    front.setFaults({ rate: 0.3, seed: 46 });
+    local.front.setFaults({ rate: 0.3, seed: 46 });
 
     const id = await runInstance(ec2, { HttpTokens: 'required' });
     for (let i = 0; i < 10; i++) {
@@ -492,43 +430,43 @@ describe('fault injection', () => {
       await ec2.send(new GetInstanceMetadataDefaultsCommand({}));
     }
 
-    const faults = front.calls.filter((c) => c.answeredBy === 'fault').map((c) => c.fault);
+    const faults = local.front.calls.filter((c) => c.answeredBy === 'fault').map((c) => c.fault);
     expect(['throttle', '500', 'drop'].map((kind) => faults.filter((f) => f === kind).length)).toEqual([4, 5, 6]);
     // Faulted calls never reach moto or the stand-ins: exactly one instance, exactly ten recorded puts.
-    expect(front.config.puts).toHaveLength(10);
-    expect(front.countBy('RunInstances', 'moto')).toBe(1);
-    expect(front.calls.length).toBe(41 + faults.length);
-    front.setFaults(undefined);
+    expect(local.front.config.puts).toHaveLength(10);
+    expect(local.front.countBy('RunInstances', 'moto')).toBe(1);
+    expect(local.front.calls.length).toBe(41 + faults.length);
+    local.front.setFaults(undefined);
     expect((await ec2.send(new DescribeInstancesCommand({}))).Reservations).toHaveLength(1);
   });
 });
 
 describe("what the demo's own front did, now answered by this one", () => {
   test('ruleForToken files puts under a rule; seedResults pretends Config already holds results; results() lists the current ones', async () => {
-    const config = configClient();
-    front.config.seedResults('imdsv2-instance', [
+    const config = local.configClient();
+    local.front.config.seedResults('imdsv2-instance', [
       { resourceType: 'AWS::EC2::Instance', resourceId: 'i-deleted', complianceType: 'NON_COMPLIANT', annotation: 'Does not require IMDSv2.' },
     ]);
-    front.config.ruleForToken('sweep-token', 'imdsv2-instance');
+    local.front.config.ruleForToken('sweep-token', 'imdsv2-instance');
     await config.send(
       new PutEvaluationsCommand({ ResultToken: 'sweep-token', Evaluations: [evaluation('i-live', 'COMPLIANT'), evaluation('i-deleted', 'NOT_APPLICABLE')] }),
     );
-    expect(front.config.results('imdsv2-instance').map((r) => [r.resourceId, r.complianceType])).toEqual([['i-live', 'COMPLIANT']]);
-    expect(front.config.results(DEFAULT_RULE_NAME)).toEqual([]);
-    expect(front.countBy('PutEvaluations', 'front')).toBe(1);
+    expect(local.front.config.results('imdsv2-instance').map((r) => [r.resourceId, r.complianceType])).toEqual([['i-live', 'COMPLIANT']]);
+    expect(local.front.config.results(DEFAULT_RULE_NAME)).toEqual([]);
+    expect(local.front.countBy('PutEvaluations', 'front')).toBe(1);
   });
 
   test('recordConfigurationItem files a change notification item for GetResourceConfigHistory, newest first', async () => {
-    const ec2 = ec2Client();
-    const config = configClient();
+    const ec2 = local.ec2Client();
+    const config = local.configClient();
     const id = await runInstance(ec2, { HttpTokens: 'optional' });
     const older = await instanceItem(ec2, id, { captureTime: '2026-01-01T00:00:00.000Z' });
     const newer = await instanceItem(ec2, id, { captureTime: '2026-01-02T00:00:00.000Z' });
     // As the demo takes it: the item parsed back out of a change event's invokingEvent.
     const fromEvent = (item: object) =>
       (JSON.parse(String(changeEvent({ configurationItem: item as never }).invokingEvent)) as { configurationItem: { resourceType: string; resourceId: string } }).configurationItem;
-    front.config.recordConfigurationItem(fromEvent(older));
-    front.config.recordConfigurationItem(fromEvent(newer));
+    local.front.config.recordConfigurationItem(fromEvent(older));
+    local.front.config.recordConfigurationItem(fromEvent(newer));
 
     const out = await config.send(new GetResourceConfigHistoryCommand({ resourceType: 'AWS::EC2::Instance', resourceId: id }));
     expect(out.configurationItems?.map((i) => i.configurationItemCaptureTime)).toEqual([new Date('2026-01-02T00:00:00.000Z'), new Date('2026-01-01T00:00:00.000Z')]);
@@ -539,9 +477,9 @@ describe("what the demo's own front did, now answered by this one", () => {
 
 describe('the other stand-ins moto lacks', () => {
   test('DescribeConfigRuleEvaluationStatus answers what was set, per region, and leaves other rules out', async () => {
-    const config = configClient();
-    front.config.setRuleEvaluationStatus('us-east-1', 'rule-a', { FirstEvaluationStarted: true, LastErrorCode: 'AccessDenied', LastFailedInvocationTime: new Date('2026-01-01T00:00:00Z') });
-    front.config.setRuleEvaluationStatus('us-west-2', 'rule-b', { FirstEvaluationStarted: true });
+    const config = local.configClient();
+    local.front.config.setRuleEvaluationStatus('us-east-1', 'rule-a', { FirstEvaluationStarted: true, LastErrorCode: 'AccessDenied', LastFailedInvocationTime: new Date('2026-01-01T00:00:00Z') });
+    local.front.config.setRuleEvaluationStatus('us-west-2', 'rule-b', { FirstEvaluationStarted: true });
     const out = await config.send(new DescribeConfigRuleEvaluationStatusCommand({ ConfigRuleNames: ['rule-a', 'rule-b'] }));
     expect(out.ConfigRulesEvaluationStatus).toEqual([
       { ConfigRuleName: 'rule-a', FirstEvaluationStarted: true, LastErrorCode: 'AccessDenied', LastFailedInvocationTime: new Date('2026-01-01T00:00:00Z') },
@@ -549,41 +487,41 @@ describe('the other stand-ins moto lacks', () => {
   });
 
   test('DescribeRemediationConfigurations answers what was set for the named rules', async () => {
-    const config = configClient();
-    front.config.setRemediationConfiguration('us-east-1', { ConfigRuleName: 'rule-a', TargetId: 'imdsv2-instance-doc', Automatic: false });
+    const config = local.configClient();
+    local.front.config.setRemediationConfiguration('us-east-1', { ConfigRuleName: 'rule-a', TargetId: 'imdsv2-instance-doc', Automatic: false });
     const out = await config.send(new DescribeRemediationConfigurationsCommand({ ConfigRuleNames: ['rule-a', 'rule-z'] }));
     expect(out.RemediationConfigurations).toEqual([{ ConfigRuleName: 'rule-a', TargetId: 'imdsv2-instance-doc', TargetType: 'SSM_DOCUMENT', Automatic: false }]);
   });
 
   test('DeleteEvaluationResults clears the rule\'s results, as the real call does', async () => {
-    const config = configClient();
-    front.config.seedResults('rule-a', [{ resourceType: 'AWS::EC2::Instance', resourceId: 'i-1', complianceType: 'COMPLIANT' }]);
+    const config = local.configClient();
+    local.front.config.seedResults('rule-a', [{ resourceType: 'AWS::EC2::Instance', resourceId: 'i-1', complianceType: 'COMPLIANT' }]);
     await config.send(new DeleteEvaluationResultsCommand({ ConfigRuleName: 'rule-a' }));
-    expect(front.config.allResults('rule-a')).toEqual([]);
+    expect(local.front.config.allResults('rule-a')).toEqual([]);
     const out = await config.send(new GetComplianceDetailsByConfigRuleCommand({ ConfigRuleName: 'rule-a' }));
     expect(out.EvaluationResults).toEqual([]);
   });
 
   test('DescribeWarmPool lists the instances seeded for a group, 50 a page; other groups go to moto', async () => {
-    const autoscaling = asClient();
+    const autoscaling = local.asClient();
     const instances = Array.from({ length: 52 }, (_, i) => ({ instanceId: `i-${String(i).padStart(17, '0')}`, lifecycleState: 'Warmed:Stopped' }));
-    front.autoscaling.setWarmPool('us-east-1', 'fleet', instances);
+    local.front.autoscaling.setWarmPool('us-east-1', 'fleet', instances);
     const first = await autoscaling.send(new DescribeWarmPoolCommand({ AutoScalingGroupName: 'fleet' }));
     expect(first.Instances).toHaveLength(50);
     expect(first.WarmPoolConfiguration?.PoolState).toBe('Stopped');
     const second = await autoscaling.send(new DescribeWarmPoolCommand({ AutoScalingGroupName: 'fleet', NextToken: first.NextToken }));
     expect(second.Instances?.map((i) => i.InstanceId)).toEqual([instances[50].instanceId, instances[51].instanceId]);
     expect(second.NextToken).toBeUndefined();
-    expect(front.countBy('DescribeWarmPool', 'front')).toBe(2);
+    expect(local.front.countBy('DescribeWarmPool', 'front')).toBe(2);
 
     await autoscaling.send(new DescribeWarmPoolCommand({ AutoScalingGroupName: 'not-seeded' })).catch(() => undefined);
-    expect(front.countBy('DescribeWarmPool', 'moto')).toBe(1);
+    expect(local.front.countBy('DescribeWarmPool', 'moto')).toBe(1);
   });
 
   test("AggregatorStandIn, installed as the front's intercept, answers aggregate compliance from the puts as they come", async () => {
-    const config = configClient();
+    const config = local.configClient();
     const stand = new AggregatorStandIn(['org']);
-    front.setIntercept(stand.intercept());
+    local.front.setIntercept(stand.intercept());
     stand.ruleForToken('t', 'rule-a');
     await config.send(new PutEvaluationsCommand({ ResultToken: 't', Evaluations: [evaluation('i-1', 'NON_COMPLIANT', 'optional')] }));
     const account = stand.recorded()[0]?.accountId;
@@ -594,8 +532,8 @@ describe('the other stand-ins moto lacks', () => {
       { ConfigRuleName: 'rule-a', AccountId: account, AwsRegion: 'us-east-1', Compliance: { ComplianceType: 'NON_COMPLIANT' } },
     ]);
     // The put still went on to the front's own Config stand-in (which files it by its own token map).
-    expect(front.config.evaluations().map((e) => e.ComplianceResourceId)).toEqual(['i-1']);
-    expect(front.countBy('PutEvaluations', 'front')).toBe(1);
+    expect(local.front.config.evaluations().map((e) => e.ComplianceResourceId)).toEqual(['i-1']);
+    expect(local.front.countBy('PutEvaluations', 'front')).toBe(1);
     await expect(config.send(new DescribeAggregateComplianceByConfigRulesCommand({ ConfigurationAggregatorName: 'nope' }))).rejects.toMatchObject({
       name: 'NoSuchConfigurationAggregatorException',
     });
@@ -604,8 +542,8 @@ describe('the other stand-ins moto lacks', () => {
 
 describe('InstanceRefreshStandIn (StartInstanceRefresh / DescribeInstanceRefreshes, which moto answers with HTTP 500)', () => {
   test('replaces the in-service instances not launched from the current version, applying its MetadataOptions', async () => {
-    const ec2 = ec2Client({ maxAttempts: 2 });
-    const autoscaling = asClient({ maxAttempts: 2 });
+    const ec2 = local.ec2Client({ maxAttempts: 2 });
+    const autoscaling = local.asClient({ maxAttempts: 2 });
     const template = await ec2.send(
       new CreateLaunchTemplateCommand({ LaunchTemplateName: 'web', LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } } }),
     );
