@@ -15,9 +15,12 @@ import { sdkSchemaKeys } from './sdk-schema-keys.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const options = JSON.parse(readFileSync(join(root, 'lib', 'esbuild-options.json'), 'utf8'));
 
-/** One handler bundled with the shared options and the SDK schema plugin (scripts/sdk-schema-keys.mjs). */
-export function bundleLambda(entry, outfile) {
-  return build({ ...options, entryPoints: [entry], outfile, plugins: [sdkSchemaKeys()], logLevel: 'warning' });
+/**
+ * One handler bundled with the shared options and the SDK schema plugin (scripts/sdk-schema-keys.mjs);
+ * `overrides` (e.g. another `target`) only for tests that compare builds.
+ */
+export function bundleLambda(entry, outfile, overrides = {}) {
+  return build({ ...options, ...overrides, entryPoints: [entry], outfile, plugins: [sdkSchemaKeys()], logLevel: 'warning' });
 }
 
 /** Every `<dir>/<id>/handler.ts` as [id, entry]. */

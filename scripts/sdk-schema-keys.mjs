@@ -15,6 +15,8 @@
 // `__proto__` key is never rewritten: written literally it would set the prototype instead of
 // creating a property.
 
+import { readFile } from 'node:fs/promises';
+
 const SCHEMA_MODULE = /[\\/]@aws-sdk[\\/].+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
 const STRING_CONST = /^const (_\w+) = ("[^"\\\n]*");$/gm;
 // Preceded by `{` or `,`: a property key, never an array literal (`a ? [_x] : b`).
@@ -40,7 +42,6 @@ export function sdkSchemaKeys(stats) {
     name: 'sdk-schema-keys',
     setup(build) {
       build.onLoad({ filter: SCHEMA_MODULE }, async (args) => {
-        const { readFile } = await import('node:fs/promises');
         const { contents, replaced } = inlineSchemaKeys(await readFile(args.path, 'utf8'));
         if (stats) stats.set(args.path, replaced);
         return { contents, loader: 'js' };

@@ -10,16 +10,22 @@ import { RULE_IDS } from '../../lambda/rules/catalog';
 import { REPO_ROOT, testApp } from './support';
 
 /**
- * scripts/sdk-schema-keys.mjs's `inlineSchemaKeys` over `source`, run in a child node: the file is
- * plain ESM (the build script loads it), which ts-jest's CommonJS output cannot import.
+ * Runs `program` as an ES module in a child node, with `input` on its stdin, and parses the JSON it
+ * prints: the build scripts are plain ESM, which ts-jest's CommonJS output cannot import.
  */
-function inlineSchemaKeys(source: string): { contents: string; replaced: number } {
-  const program = `import { inlineSchemaKeys } from ${JSON.stringify(path.join(REPO_ROOT, 'scripts', 'sdk-schema-keys.mjs'))};
-let text = ''; process.stdin.setEncoding('utf8'); for await (const c of process.stdin) text += c;
-process.stdout.write(JSON.stringify(inlineSchemaKeys(text)));`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', program], { input: source, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function runEsm<T>(program: string, input = ''): T {
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', program], { cwd: REPO_ROOT, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (run.status !== 0) throw new Error(run.stderr);
-  return JSON.parse(run.stdout) as { contents: string; replaced: number };
+  return JSON.parse(run.stdout) as T;
+}
+
+const script = (name: string) => JSON.stringify(path.join(REPO_ROOT, 'scripts', name));
+
+/** scripts/sdk-schema-keys.mjs's `inlineSchemaKeys` over `source`. */
+function inlineSchemaKeys(source: string): { contents: string; replaced: number } {
+  return runEsm(`import { inlineSchemaKeys } from ${script('sdk-schema-keys.mjs')};
+let text = ''; process.stdin.setEncoding('utf8'); for await (const c of process.stdin) text += c;
+process.stdout.write(JSON.stringify(inlineSchemaKeys(text)));`, source);
 }
 
 /** Evaluates a script that assigns `out` and returns it (the shapes are plain data). */
@@ -75,21 +81,16 @@ describe('the esbuild target', () => {
 });
 
 /**
- * Every bundle built as scripts/build-lambdas.mjs builds it (shared options, schema plugin) but for
- * another esbuild target, in a child node (the plugin is plain ESM): bundle name → text.
+ * Every bundle built by scripts/build-lambdas.mjs's own `bundleLambda`, but for another esbuild
+ * target, into `outdir`: bundle name → text.
  */
 function buildForTarget(target: string, bundles: readonly string[], outdir: string): Map<string, string> {
   const entry = (b: string) => path.join(REPO_ROOT, 'lambda', b.startsWith('remediation/') ? '' : 'rules', b, 'handler.ts');
-  const program = `import { build } from 'esbuild';
-import { sdkSchemaKeys } from ${JSON.stringify(path.join(REPO_ROOT, 'scripts', 'sdk-schema-keys.mjs'))};
-const options = ${JSON.stringify({ ...ESBUILD_OPTIONS, target })};
-const entryPoints = ${JSON.stringify(Object.fromEntries(bundles.map((b) => [b, entry(b)])))};
-const out = await build({ ...options, entryPoints, outdir: ${JSON.stringify(outdir)}, write: false, logLevel: 'silent', plugins: [sdkSchemaKeys()] });
-process.stdout.write(JSON.stringify(out.outputFiles.map((f) => [f.path, f.text])));`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', program], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(run.stderr);
-  const files = JSON.parse(run.stdout) as [string, string][];
-  return new Map(files.map(([file, text]) => [path.relative(outdir, file).replace(/\.js$/, ''), text]));
+  const jobs = bundles.map((b) => [entry(b), path.join(outdir, `${b}.js`)]);
+  runEsm(`import { bundleLambda } from ${script('build-lambdas.mjs')};
+await Promise.all(${JSON.stringify(jobs)}.map(([entry, outfile]) => bundleLambda(entry, outfile, { target: ${JSON.stringify(target)} })));
+process.stdout.write('true');`);
+  return new Map(bundles.map((b) => [b, readFileSync(path.join(outdir, `${b}.js`), 'utf8')]));
 }
 
 /**
